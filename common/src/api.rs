@@ -1,0 +1,70 @@
+//! The tarpc service `procurad` serves and `procura` calls.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ApiError;
+use crate::job::{Job, JobFilter, JobId, SubmitSearch};
+use crate::log::WatchBatch;
+use crate::user::{NewUser, User};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hello {
+    pub protocol: u32,
+    pub client_version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Welcome {
+    pub protocol: u32,
+    pub daemon_version: String,
+    pub daemon_id: String,
+    pub operator: User,
+}
+
+/// Which implementation serves each concern right now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Backends {
+    pub database: String,
+    pub browser: String,
+    pub vector: String,
+    pub llm: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DaemonStatus {
+    pub version: String,
+    pub protocol: u32,
+    pub daemon_id: String,
+    pub uptime_seconds: u64,
+    pub workers: u32,
+    pub busy_workers: u32,
+    /// Jobs waiting to be claimed, across every daemon on the database.
+    pub queue_depth: i64,
+    pub running_jobs: i64,
+    pub backends: Backends,
+}
+
+/// How long a `watch_job` call may wait for new entries at most.
+pub const MAX_WATCH_WAIT_MS: u64 = 60_000;
+
+#[tarpc::service]
+pub trait Procura {
+    /// Checks the protocol version and says who the caller is.
+    async fn hello(hello: Hello) -> Result<Welcome, ApiError>;
+    async fn status() -> Result<DaemonStatus, ApiError>;
+    async fn submit_search(search: SubmitSearch) -> Result<Job, ApiError>;
+    async fn list_jobs(filter: JobFilter) -> Result<Vec<Job>, ApiError>;
+    async fn job_detail(id: JobId) -> Result<Job, ApiError>;
+    /// Queued jobs stop at once; running ones at their next node boundary.
+    async fn cancel_job(id: JobId) -> Result<Job, ApiError>;
+    /// Re-queues a failed or cancelled job; it resumes from its checkpoints.
+    async fn retry_job(id: JobId) -> Result<Job, ApiError>;
+    /// Long poll: entries with seq > `after_seq`, returned at once if there
+    /// are any, else as soon as one is appended or after `max_wait_ms`. The
+    /// caller's deadline must exceed `max_wait_ms`.
+    async fn watch_job(id: JobId, after_seq: i64, max_wait_ms: u64)
+    -> Result<WatchBatch, ApiError>;
+    async fn add_user(user: NewUser) -> Result<User, ApiError>;
+    async fn list_users() -> Result<Vec<User>, ApiError>;
+}

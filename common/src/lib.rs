@@ -1,0 +1,18 @@
+//! Types and the wire protocol shared by `procurad` and `procura`.
+//!
+//! Everything a client can see travels through the [`api::Procura`] tarpc
+//! service defined here, framed by [`transport`].
+
+pub mod api;
+pub mod error;
+pub mod job;
+pub mod log;
+pub mod spec;
+pub mod transport;
+pub mod user;
+
+/// Bumped whenever a call or a type on the wire changes incompatibly.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The version of the crates, reported by `hello` and `status`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -8,6 +8,7 @@ pub mod error;
 pub mod job;
 pub mod log;
 pub mod spec;
+pub mod text;
 pub mod transport;
 pub mod user;
 

@@ -1,1 +1,194 @@
+//! `procurad`, the Procura daemon, as a library: [`run`] is the whole
+//! daemon, so tests start it in a temp dir exactly as the binary does.
 
+pub mod agent;
+pub mod config;
+pub mod db;
+pub mod hub;
+pub mod server;
+pub mod socket;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicU32;
+use std::time::{Duration, Instant};
+
+use procura_common::api::Backends;
+use tokio_util::sync::CancellationToken;
+
+use crate::agent::runner::Runner;
+use crate::config::Config;
+use crate::db::Database;
+use crate::db::embedded::EmbeddedPostgres;
+use crate::hub::Hub;
+use crate::server::Shared;
+
+/// How long a stopping daemon lets running nodes finish before it leaves
+/// their jobs to lease expiry.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(20);
+
+#[derive(Debug, thiserror::Error)]
+pub enum DaemonError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Socket(#[from] socket::SocketError),
+    #[error("cannot create the state directory {path}: {source}")]
+    StateDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the private Postgres cluster failed: {0}")]
+    EmbeddedPostgres(#[from] db::embedded::EmbeddedPgError),
+    #[error(transparent)]
+    Database(#[from] db::DbError),
+}
+
+/// Runs the daemon until SIGINT or SIGTERM.
+pub async fn run(config: Config) -> Result<(), DaemonError> {
+    run_until(config, shutdown_signal()).await
+}
+
+/// Runs the daemon until `shutdown` completes, then stops cleanly: no new
+/// claims, running jobs settled or handed back, private Postgres stopped,
+/// socket removed.
+pub async fn run_until(config: Config, shutdown: impl Future<Output = ()>) -> Result<(), DaemonError> {
+    config.validate()?;
+    let started = Instant::now();
+    std::fs::create_dir_all(&config.state_dir).map_err(|source| DaemonError::StateDir {
+        path: config.state_dir.clone(),
+        source,
+    })?;
+    let listener = socket::bind(&config.socket).await?;
+    let socket_path = config.socket.clone();
+    let result = serve(config, listener, started, shutdown).await;
+    if let Err(e) = std::fs::remove_file(&socket_path) {
+        tracing::warn!(socket = %socket_path.display(), error = %e, "could not remove the socket");
+    }
+    result
+}
+
+async fn serve(
+    config: Config,
+    listener: tokio::net::UnixListener,
+    started: Instant,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), DaemonError> {
+    let (embedded, url, database_label) = match &config.database.url {
+        Some(url) => (None, url.clone(), format!("postgres {}", db::redact_url(url))),
+        None => {
+            let pg = EmbeddedPostgres::start(&config.state_dir).await?;
+            let url = pg.database_url();
+            let label = format!(
+                "embedded postgres in {}",
+                config.state_dir.join("postgres").display()
+            );
+            (Some(pg), url, label)
+        }
+    };
+    let outcome = serve_on_database(&config, listener, started, shutdown, &url, database_label).await;
+    if let Some(pg) = embedded
+        && let Err(e) = pg.stop().await
+    {
+        tracing::error!(error = %e, "could not stop the private Postgres cluster");
+    }
+    outcome
+}
+
+async fn serve_on_database(
+    config: &Config,
+    listener: tokio::net::UnixListener,
+    started: Instant,
+    shutdown: impl Future<Output = ()>,
+    url: &str,
+    database_label: String,
+) -> Result<(), DaemonError> {
+    let db = Database::open(url, config.database.pool_size).await?;
+    // SAFETY: getuid has no preconditions and cannot fail.
+    let uid = unsafe { libc::getuid() };
+    db.bootstrap_admins(uid).await?;
+
+    let daemon_id = format!(
+        "{}:{}:{}",
+        hostname(),
+        std::process::id(),
+        &uuid::Uuid::new_v4().simple().to_string()[..8]
+    );
+    let stop = CancellationToken::new();
+    let hub = Arc::new(Hub::default());
+    let relay = tokio::spawn(hub::relay_notifications(db.clone(), hub.clone(), stop.clone()));
+    let busy = Arc::new(AtomicU32::new(0));
+    let runner = Runner {
+        db: db.clone(),
+        hub: hub.clone(),
+        config: Arc::new(config.clone()),
+        owner: daemon_id.clone(),
+    };
+    let mut workers = agent::worker::spawn_workers(runner, config.jobs.workers, busy.clone(), stop.clone());
+    let shared = Arc::new(Shared {
+        db,
+        hub,
+        daemon_id: daemon_id.clone(),
+        started,
+        workers: config.jobs.workers,
+        busy,
+        backends: Backends {
+            database: database_label,
+            browser: "none".into(),
+            vector: "none".into(),
+            llm: "offline".into(),
+            email: "none".into(),
+        },
+        queue_counts: Default::default(),
+    });
+    let accept = tokio::spawn(socket::serve(listener, shared, stop.clone()));
+    tracing::info!(
+        daemon = %daemon_id,
+        socket = %config.socket.display(),
+        workers = config.jobs.workers,
+        ready_ms = started.elapsed().as_millis() as u64,
+        "procurad ready"
+    );
+
+    shutdown.await;
+    tracing::info!("stopping: no new claims; settling running jobs");
+    stop.cancel();
+    let _ = accept.await;
+    let drained = tokio::time::timeout(SHUTDOWN_GRACE, async {
+        while workers.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!("running jobs did not settle in time; their leases will expire");
+        workers.abort_all();
+    }
+    let _ = relay.await;
+    tracing::info!("procurad stopped");
+    Ok(())
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .ok()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_string())
+}
+
+/// Completes on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = match signal(SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot listen for SIGTERM; only SIGINT stops procurad");
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = term.recv() => tracing::info!("SIGTERM received"),
+        _ = tokio::signal::ctrl_c() => tracing::info!("SIGINT received"),
+    }
+}

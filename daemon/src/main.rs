@@ -1,1 +1,61 @@
-fn main() {}
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Parser;
+use procura_daemon::config::Config;
+use tracing_subscriber::EnvFilter;
+
+/// procurad: the Procura agent daemon. Runs in the foreground; ready once
+/// its socket answers.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// TOML configuration file.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Directory for the private database and files
+    /// (default: $XDG_STATE_HOME/procura).
+    #[arg(long, value_name = "DIR")]
+    state_dir: Option<PathBuf>,
+    /// Unix socket to listen on (default: $XDG_RUNTIME_DIR/procura/procurad.sock).
+    #[arg(long, value_name = "PATH")]
+    socket: Option<PathBuf>,
+}
+
+fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    init_tracing();
+    let mut config = Config::load(args.config.as_deref()).context("loading configuration")?;
+    if let Some(dir) = args.state_dir {
+        config.state_dir = dir;
+    }
+    if let Some(socket) = args.socket {
+        config.socket = socket;
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("procurad")
+        .build()
+        .context("starting the async runtime")?;
+    runtime
+        .block_on(procura_daemon::run(config))
+        .context("procurad failed")
+}
+
+fn init_tracing() {
+    let filter = std::env::var("PROCURA_LOG")
+        .ok()
+        .or_else(|| std::env::var("RUST_LOG").ok())
+        .and_then(|f| EnvFilter::try_new(f).ok())
+        .unwrap_or_else(|| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none()
+                && std::env::var_os("JOURNAL_STREAM").is_none(),
+        )
+        .init();
+}

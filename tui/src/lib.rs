@@ -1,1 +1,5 @@
+//! `procura`: the Procura client, a TUI and a CLI for scripts.
 
+pub mod cli;
+pub mod logging;
+pub mod tui;

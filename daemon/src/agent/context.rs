@@ -1,0 +1,63 @@
+//! What a node may touch while it runs: its job, earlier checkpoints, and
+//! the agent log.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use procura_common::log::LogLevel;
+use tokio_util::sync::CancellationToken;
+
+use super::{Checkpoints, Interruption, Node, NodeError};
+use crate::db::logs::NewLogEntry;
+use crate::db::models::JobRow;
+use crate::db::Database;
+use crate::hub::Hub;
+
+pub struct NodeContext<'a> {
+    pub db: &'a Database,
+    pub hub: &'a Arc<Hub>,
+    pub job: &'a JobRow,
+    pub node: Node,
+    pub checkpoints: &'a Checkpoints,
+    pub step_delay: Duration,
+    /// Fired when the daemon stops or the lease is lost.
+    pub stop: &'a CancellationToken,
+    pub(crate) steps: u32,
+}
+
+impl NodeContext<'_> {
+    /// Appends a step of this node to the log at once. Steps are keyed by
+    /// their order, so a deterministic node re-run after a crash does not
+    /// log the same step twice.
+    pub async fn step(
+        &mut self,
+        level: LogLevel,
+        message: impl Into<String>,
+        data: serde_json::Value,
+    ) -> Result<(), NodeError> {
+        self.steps += 1;
+        let key = format!("{}/{}", self.node.name(), self.steps);
+        let entry = NewLogEntry::new(level, self.node.name(), message)
+            .with_data(data)
+            .keyed(key);
+        let stored = self.db.append_logs(self.job.id, &[entry]).await?;
+        if !stored.is_empty() {
+            self.hub.log_grew(self.job.id);
+        }
+        self.pace().await
+    }
+
+    /// Waits the configured step delay, returning early if interrupted.
+    pub async fn pace(&self) -> Result<(), NodeError> {
+        if self.stop.is_cancelled() {
+            return Err(NodeError::Interrupted(Interruption::ShuttingDown));
+        }
+        if self.step_delay.is_zero() {
+            return Ok(());
+        }
+        tokio::select! {
+            _ = self.stop.cancelled() => Err(NodeError::Interrupted(Interruption::ShuttingDown)),
+            _ = tokio::time::sleep(self.step_delay) => Ok(()),
+        }
+    }
+}

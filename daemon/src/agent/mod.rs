@@ -1,0 +1,78 @@
+//! The agent: an explicit graph of typed nodes. After each node the job's
+//! state is checkpointed, so an interrupted job resumes at the first node
+//! without a checkpoint, on any daemon.
+
+pub mod context;
+pub mod plan;
+pub mod runner;
+pub mod worker;
+
+use std::collections::HashMap;
+
+use procura_common::spec::SearchSpec;
+
+use crate::db::DbError;
+pub use context::NodeContext;
+
+/// The nodes of a search job, in order. Later capabilities (browse,
+/// extract, index, rank, draft) are added here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Node {
+    Plan,
+}
+
+impl Node {
+    pub const GRAPH: &'static [Node] = &[Node::Plan];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Node::Plan => "plan",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Node> {
+        Node::GRAPH.iter().copied().find(|n| n.name() == name)
+    }
+
+    async fn run(self, ctx: &mut NodeContext<'_>) -> Result<NodeOutput, NodeError> {
+        match self {
+            Node::Plan => plan::run(ctx).await,
+        }
+    }
+}
+
+/// What a finished node hands to the checkpoint.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeOutput {
+    Planned(SearchSpec),
+}
+
+impl NodeOutput {
+    pub fn state(&self) -> serde_json::Value {
+        match self {
+            NodeOutput::Planned(spec) => serde_json::to_value(spec).unwrap_or_default(),
+        }
+    }
+}
+
+/// The state of every finished node, by node.
+pub type Checkpoints = HashMap<Node, serde_json::Value>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    /// The job cannot succeed; it is failed with this message.
+    #[error("{0}")]
+    Fatal(String),
+    /// The job was cancelled, the lease lost or the daemon is stopping.
+    #[error("interrupted: {0:?}")]
+    Interrupted(Interruption),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interruption {
+    Cancelled,
+    LeaseLost,
+    ShuttingDown,
+}

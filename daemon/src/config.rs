@@ -1,0 +1,260 @@
+//! procurad's configuration: a TOML file, then `PROCURA_*` environment
+//! variables, then command-line flags, each overriding the one before.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("config file {path} is invalid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("environment variable {name}={value:?} is invalid: {message}")]
+    Env {
+        name: String,
+        value: String,
+        message: String,
+    },
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Where procurad keeps its private database and files.
+    pub state_dir: PathBuf,
+    /// The unix socket clients connect to.
+    pub socket: PathBuf,
+    pub database: DatabaseConfig,
+    pub jobs: JobsConfig,
+    pub agent: AgentConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// Any Postgres URL. Unset: a private cluster in the state dir.
+    pub url: Option<String>,
+    pub pool_size: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct JobsConfig {
+    /// Jobs this daemon runs at once.
+    pub workers: u32,
+    /// How long a claim holds a job without a heartbeat. A job whose daemon
+    /// died is claimed again this long after its last heartbeat.
+    pub lease_ms: u64,
+    /// Claims after which a job that keeps being interrupted is failed.
+    pub max_attempts: i32,
+    /// How often idle workers look for jobs whose lease expired; new jobs
+    /// wake them at once through NOTIFY.
+    pub poll_ms: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AgentConfig {
+    /// A pause after each agent step, so an operator (or a crash test) can
+    /// follow a job step by step. 0 runs at full speed.
+    pub step_delay_ms: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            state_dir: default_state_dir(),
+            socket: procura_common::transport::default_socket_path(),
+            database: DatabaseConfig::default(),
+            jobs: JobsConfig::default(),
+            agent: AgentConfig::default(),
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            url: None,
+            pool_size: 16,
+        }
+    }
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        JobsConfig {
+            workers: 4,
+            lease_ms: 15_000,
+            max_attempts: 5,
+            poll_ms: 1_000,
+        }
+    }
+}
+
+impl JobsConfig {
+    pub fn lease(&self) -> Duration {
+        Duration::from_millis(self.lease_ms)
+    }
+
+    /// Renew three times per lease so one slow heartbeat does not lose it.
+    pub fn heartbeat(&self) -> Duration {
+        Duration::from_millis((self.lease_ms / 3).max(50))
+    }
+}
+
+/// The systemd `STATE_DIRECTORY` when run as a service; `/var/lib/procura`
+/// for root, because the private Postgres runs as an unprivileged user that
+/// must be able to reach it (it cannot enter `/root`); else
+/// `$XDG_STATE_HOME/procura`, else `~/.local/state/procura`.
+pub fn default_state_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("STATE_DIRECTORY").filter(|d| !d.is_empty()) {
+        let first = dir.to_string_lossy().split(':').next().unwrap_or("").to_string();
+        return PathBuf::from(first);
+    }
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    if unsafe { libc::geteuid() } == 0 {
+        return PathBuf::from("/var/lib/procura");
+    }
+    if let Some(dir) = std::env::var_os("XDG_STATE_HOME").filter(|d| !d.is_empty()) {
+        return Path::new(&dir).join("procura");
+    }
+    if let Some(home) = std::env::var_os("HOME").filter(|d| !d.is_empty()) {
+        return Path::new(&home).join(".local/state/procura");
+    }
+    PathBuf::from("/var/lib/procura")
+}
+
+impl Config {
+    /// Reads the file (if given), then applies environment overrides.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        let mut config = match file {
+            Some(path) => Config::from_file(path)?,
+            None => Config::default(),
+        };
+        config.apply_env(|name| std::env::var(name).ok())?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
+    }
+
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        fn parse<T: std::str::FromStr>(name: &str, value: String) -> Result<T, ConfigError>
+        where
+            T::Err: std::fmt::Display,
+        {
+            value.parse().map_err(|e: T::Err| ConfigError::Env {
+                name: name.to_string(),
+                value: value.clone(),
+                message: e.to_string(),
+            })
+        }
+        let get = |name: &str| get(name).filter(|v| !v.is_empty());
+        if let Some(v) = get("PROCURA_STATE_DIR") {
+            self.state_dir = PathBuf::from(v);
+        }
+        if let Some(v) = get("PROCURA_SOCKET") {
+            self.socket = PathBuf::from(v);
+        }
+        if let Some(v) = get("PROCURA_DATABASE_URL") {
+            self.database.url = Some(v);
+        }
+        if let Some(v) = get("PROCURA_WORKERS") {
+            self.jobs.workers = parse("PROCURA_WORKERS", v)?;
+        }
+        if let Some(v) = get("PROCURA_LEASE_MS") {
+            self.jobs.lease_ms = parse("PROCURA_LEASE_MS", v)?;
+        }
+        if let Some(v) = get("PROCURA_STEP_DELAY_MS") {
+            self.agent.step_delay_ms = parse("PROCURA_STEP_DELAY_MS", v)?;
+        }
+        Ok(())
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.jobs.workers == 0 || self.jobs.workers > 256 {
+            return Err(ConfigError::Invalid(format!(
+                "jobs.workers must be between 1 and 256, not {}",
+                self.jobs.workers
+            )));
+        }
+        if self.jobs.lease_ms < 200 {
+            return Err(ConfigError::Invalid(format!(
+                "jobs.lease_ms must be at least 200, not {}",
+                self.jobs.lease_ms
+            )));
+        }
+        if self.jobs.max_attempts < 1 {
+            return Err(ConfigError::Invalid("jobs.max_attempts must be at least 1".into()));
+        }
+        if self.database.pool_size < 2 {
+            return Err(ConfigError::Invalid("database.pool_size must be at least 2".into()));
+        }
+        if let Some(url) = &self.database.url
+            && !(url.starts_with("postgres://") || url.starts_with("postgresql://"))
+        {
+            return Err(ConfigError::Invalid(
+                "database.url must start with postgres:// or postgresql://".into(),
+            ));
+        }
+        // sun_path holds 108 bytes including the NUL.
+        if self.socket.as_os_str().len() > 107 {
+            return Err(ConfigError::Invalid(format!(
+                "socket path {} is longer than the 107 bytes a unix socket allows",
+                self.socket.display()
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_env_and_validation() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("procurad.toml");
+        std::fs::write(
+            &path,
+            "state_dir = \"/srv/procura\"\n[jobs]\nworkers = 8\n[database]\nurl = \"postgres://db/procura\"\n",
+        )
+        .unwrap();
+        let mut config = Config::from_file(&path).unwrap();
+        assert_eq!(config.jobs.workers, 8);
+        assert_eq!(config.state_dir, PathBuf::from("/srv/procura"));
+        config
+            .apply_env(|n| (n == "PROCURA_WORKERS").then(|| "3".to_string()))
+            .unwrap();
+        assert_eq!(config.jobs.workers, 3);
+        config.validate().unwrap();
+
+        let err = config
+            .apply_env(|n| (n == "PROCURA_WORKERS").then(|| "many".to_string()))
+            .unwrap_err();
+        assert!(err.to_string().contains("PROCURA_WORKERS"), "{err}");
+
+        std::fs::write(&path, "[jobs]\nwokers = 8\n").unwrap();
+        let err = Config::from_file(&path).unwrap_err().to_string();
+        assert!(err.contains("wokers"), "{err}");
+    }
+}

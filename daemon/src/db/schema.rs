@@ -1,0 +1,220 @@
+// The diesel view of migrations/; keep the two in step.
+
+diesel::table! {
+    organizations (id) {
+        id -> Uuid,
+        name -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        name -> Text,
+        unix_uid -> Nullable<Int4>,
+        role -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    search_jobs (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        created_by -> Uuid,
+        request_text -> Text,
+        spec -> Nullable<Jsonb>,
+        sources -> Jsonb,
+        max_results -> Int4,
+        budget_amount -> Nullable<Numeric>,
+        budget_currency -> Nullable<Text>,
+        deadline -> Nullable<Date>,
+        enable_negotiation -> Bool,
+        status -> Text,
+        progress -> Float4,
+        current_node -> Nullable<Text>,
+        error -> Nullable<Text>,
+        attempts -> Int4,
+        cancel_requested -> Bool,
+        lease_owner -> Nullable<Text>,
+        lease_expires_at -> Nullable<Timestamptz>,
+        last_log_seq -> Int8,
+        created_at -> Timestamptz,
+        started_at -> Nullable<Timestamptz>,
+        finished_at -> Nullable<Timestamptz>,
+        execution_seconds -> Nullable<Float8>,
+        products_found -> Int4,
+    }
+}
+
+diesel::table! {
+    job_checkpoints (job_id, node) {
+        job_id -> Uuid,
+        node -> Text,
+        state -> Jsonb,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    agent_logs (job_id, seq) {
+        job_id -> Uuid,
+        seq -> Int8,
+        ts -> Timestamptz,
+        level -> Text,
+        node -> Text,
+        message -> Text,
+        data -> Jsonb,
+        step_key -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    vendors (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        name -> Text,
+        base_url -> Text,
+        contact_email -> Nullable<Text>,
+        default_currency -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    products (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        job_id -> Uuid,
+        vendor_id -> Nullable<Uuid>,
+        url -> Text,
+        title -> Nullable<Text>,
+        brand -> Nullable<Text>,
+        sku -> Nullable<Text>,
+        gtin -> Nullable<Text>,
+        mpn -> Nullable<Text>,
+        price -> Nullable<Numeric>,
+        currency -> Nullable<Text>,
+        availability -> Nullable<Text>,
+        specs -> Jsonb,
+        screenshot_blob -> Nullable<Text>,
+        html_blob -> Nullable<Text>,
+        extraction_method -> Nullable<Text>,
+        extraction_confidence -> Nullable<Float4>,
+        vector_id -> Nullable<Uuid>,
+        content_hash -> Nullable<Text>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    offers (id) {
+        id -> Uuid,
+        product_id -> Uuid,
+        price -> Numeric,
+        currency -> Text,
+        availability -> Nullable<Text>,
+        observed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    negotiations (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        job_id -> Uuid,
+        vendor_id -> Uuid,
+        status -> Text,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    negotiation_messages (id) {
+        id -> Uuid,
+        negotiation_id -> Uuid,
+        direction -> Text,
+        status -> Text,
+        subject -> Text,
+        body -> Text,
+        message_id -> Nullable<Text>,
+        in_reply_to -> Nullable<Text>,
+        approved_by -> Nullable<Uuid>,
+        approved_at -> Nullable<Timestamptz>,
+        sent_at -> Nullable<Timestamptz>,
+        error -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    purchase_orders (id) {
+        id -> Uuid,
+        organization_id -> Uuid,
+        negotiation_id -> Nullable<Uuid>,
+        po_number -> Int8,
+        total_amount -> Numeric,
+        currency -> Text,
+        status -> Text,
+        pdf_blob -> Nullable<Text>,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    api_usage (id) {
+        id -> Int8,
+        organization_id -> Uuid,
+        service -> Text,
+        model -> Text,
+        tokens_in -> Int8,
+        tokens_out -> Int8,
+        cost -> Numeric,
+        cost_currency -> Text,
+        job_id -> Nullable<Uuid>,
+        ts -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> Int8,
+        organization_id -> Uuid,
+        user_id -> Nullable<Uuid>,
+        action -> Text,
+        subject_type -> Text,
+        subject_id -> Text,
+        data -> Jsonb,
+        ts -> Timestamptz,
+    }
+}
+
+diesel::joinable!(users -> organizations (organization_id));
+diesel::joinable!(search_jobs -> organizations (organization_id));
+diesel::joinable!(search_jobs -> users (created_by));
+diesel::joinable!(job_checkpoints -> search_jobs (job_id));
+diesel::joinable!(agent_logs -> search_jobs (job_id));
+diesel::joinable!(products -> search_jobs (job_id));
+diesel::joinable!(offers -> products (product_id));
+diesel::joinable!(negotiation_messages -> negotiations (negotiation_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    organizations,
+    users,
+    search_jobs,
+    job_checkpoints,
+    agent_logs,
+    vendors,
+    products,
+    offers,
+    negotiations,
+    negotiation_messages,
+    purchase_orders,
+    api_usage,
+    audit_events,
+);

@@ -1,0 +1,13 @@
+DROP TABLE audit_events;
+DROP TABLE api_usage;
+DROP TABLE purchase_orders;
+DROP TABLE negotiation_messages;
+DROP TABLE negotiations;
+DROP TABLE offers;
+DROP TABLE products;
+DROP TABLE vendors;
+DROP TABLE agent_logs;
+DROP TABLE job_checkpoints;
+DROP TABLE search_jobs;
+DROP TABLE users;
+DROP TABLE organizations;

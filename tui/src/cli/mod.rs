@@ -1,0 +1,283 @@
+//! `procura`'s subcommands for scripts. Every one connects, greets the
+//! daemon, does one thing, prints it (as JSON with `--json`) and exits.
+
+mod follow;
+mod output;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use procura_common::api::ProcuraClient;
+use procura_common::job::{JobFilter, JobId, JobStatus, SubmitSearch};
+use procura_common::transport::{Connection, client_socket_path, connect, context_with_timeout};
+use procura_common::user::{NewUser, Role};
+
+pub use follow::follow_logs;
+
+const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// procura: the Procura terminal client. With no command it opens the TUI.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Cli {
+    /// procurad's socket (default: $PROCURA_SOCKET, else the user daemon's,
+    /// else /run/procura/procurad.sock).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub socket: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Submit a search request, e.g. "20 office chairs under $300 each by Dec 15".
+    Search(SearchArgs),
+    /// List jobs, newest first.
+    Jobs {
+        #[arg(long)]
+        json: bool,
+        /// Only jobs with this status (queued, running, succeeded, failed, cancelled).
+        #[arg(long)]
+        status: Option<JobStatus>,
+        /// At most this many jobs.
+        #[arg(long, default_value_t = 200)]
+        limit: u32,
+    },
+    /// Show one job, with its parsed spec.
+    Show {
+        job: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a job's agent log.
+    Logs {
+        job: String,
+        /// Keep printing new entries until the job ends (survives daemon restarts).
+        #[arg(long, short)]
+        follow: bool,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+        /// Only entries after this seq.
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+    },
+    /// Cancel a job (a running one stops at its next node boundary).
+    Cancel { job: String },
+    /// Re-queue a failed or cancelled job; it resumes from its checkpoints.
+    Retry { job: String },
+    /// Show the daemon's status.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Administration.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The request in your own words.
+    #[arg(required = true, num_args = 1..)]
+    pub text: Vec<String>,
+    /// Wait for the job to finish and print it.
+    #[arg(long)]
+    pub wait: bool,
+    #[arg(long)]
+    pub json: bool,
+    /// Stop after this many products.
+    #[arg(long)]
+    pub max_results: Option<u32>,
+    /// Draft negotiation emails for the best vendors.
+    #[arg(long)]
+    pub negotiate: bool,
+    /// Search only these vendor sources (repeatable).
+    #[arg(long = "source", value_name = "NAME")]
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Operators of your organization.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Allow a unix uid to use Procura.
+    Add {
+        name: String,
+        #[arg(long)]
+        uid: u32,
+        /// viewer, operator, approver or admin.
+        #[arg(long)]
+        role: Role,
+    },
+    /// List operators.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs one subcommand; returns the process exit code.
+pub async fn run(socket: Option<PathBuf>, command: Command) -> anyhow::Result<i32> {
+    let path = client_socket_path(socket.as_deref());
+    let Connection { client, .. } = connect(&path).await?;
+    let ctx = || context_with_timeout(CALL_TIMEOUT);
+    match command {
+        Command::Search(args) => search(&client, &path, args).await,
+        Command::Jobs {
+            json,
+            status,
+            limit,
+        } => {
+            let filter = JobFilter {
+                status,
+                limit: Some(limit),
+            };
+            let jobs = client.list_jobs(ctx(), filter).await??;
+            if json {
+                output::print_json(&jobs)?;
+            } else {
+                output::print_jobs(&jobs, chrono::Utc::now());
+            }
+            Ok(0)
+        }
+        Command::Show { job, json } => {
+            let id = resolve_job(&client, &job).await?;
+            let job = client.job_detail(ctx(), id).await??;
+            if json {
+                output::print_json(&job)?;
+            } else {
+                output::print_job(&job);
+            }
+            Ok(0)
+        }
+        Command::Logs {
+            job,
+            follow,
+            json,
+            after,
+        } => {
+            let id = resolve_job(&client, &job).await?;
+            follow_logs(client, &path, id, after, follow, &mut |e| output::print_entry(e, json))
+                .await?;
+            Ok(0)
+        }
+        Command::Cancel { job } => {
+            let id = resolve_job(&client, &job).await?;
+            let job = client.cancel_job(ctx(), id).await??;
+            println!("{} {}", job.id, output::status_word(&job));
+            Ok(0)
+        }
+        Command::Retry { job } => {
+            let id = resolve_job(&client, &job).await?;
+            let job = client.retry_job(ctx(), id).await??;
+            println!("{} {}", job.id, job.status);
+            Ok(0)
+        }
+        Command::Status { json } => {
+            let status = client.status(ctx()).await??;
+            if json {
+                output::print_json(&status)?;
+            } else {
+                output::print_status(&status);
+            }
+            Ok(0)
+        }
+        Command::Admin {
+            command: AdminCommand::Users { command },
+        } => match command {
+            UsersCommand::Add { name, uid, role } => {
+                let user = client.add_user(ctx(), NewUser { name, uid, role }).await??;
+                println!("added {} (uid {uid}) as {}", user.name, user.role);
+                Ok(0)
+            }
+            UsersCommand::List { json } => {
+                let users = client.list_users(ctx()).await??;
+                if json {
+                    output::print_json(&users)?;
+                } else {
+                    output::print_users(&users);
+                }
+                Ok(0)
+            }
+        },
+    }
+}
+
+async fn search(client: &ProcuraClient, path: &std::path::Path, args: SearchArgs) -> anyhow::Result<i32> {
+    let submit = SubmitSearch {
+        request: args.text.join(" "),
+        max_results: args.max_results,
+        enable_negotiation: args.negotiate,
+        sources: args.sources,
+    };
+    let job = client
+        .submit_search(context_with_timeout(CALL_TIMEOUT), submit)
+        .await??;
+    if !args.wait {
+        if args.json {
+            output::print_json(&job)?;
+        } else {
+            println!("queued job {}", job.id);
+        }
+        return Ok(0);
+    }
+    let json = args.json;
+    let client = follow_logs(client.clone(), path, job.id, 0, true, &mut |e| {
+        if !json {
+            output::print_entry(e, false);
+        }
+    })
+    .await?;
+    let job = client
+        .job_detail(context_with_timeout(CALL_TIMEOUT), job.id)
+        .await??;
+    if json {
+        output::print_json(&job)?;
+    } else {
+        output::print_job(&job);
+    }
+    Ok(if job.status == JobStatus::Succeeded { 0 } else { 2 })
+}
+
+/// Accepts a full job id or a unique prefix of one.
+async fn resolve_job(client: &ProcuraClient, text: &str) -> anyhow::Result<JobId> {
+    if let Ok(id) = text.parse::<JobId>() {
+        return Ok(id);
+    }
+    let prefix = text.trim().to_ascii_lowercase();
+    if prefix.len() < 4 || !prefix.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        bail!("{text:?} is not a job id (give the id, or at least its first 4 characters)");
+    }
+    let jobs = client
+        .list_jobs(
+            context_with_timeout(CALL_TIMEOUT),
+            JobFilter {
+                status: None,
+                limit: Some(10_000),
+            },
+        )
+        .await
+        .context("listing jobs to resolve the id")??;
+    let matches: Vec<JobId> = jobs
+        .iter()
+        .map(|j| j.id)
+        .filter(|id| id.to_string().starts_with(&prefix))
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(*one),
+        [] => bail!("no job id starts with {prefix}"),
+        many => bail!("{} jobs start with {prefix}; give more characters", many.len()),
+    }
+}

@@ -1,0 +1,164 @@
+//! How the CLI prints things. Text from the daemon is sanitised before it
+//! reaches the terminal; JSON is printed as it is (serde escapes controls).
+
+use chrono::{DateTime, Utc};
+use procura_common::api::DaemonStatus;
+use procura_common::job::Job;
+use procura_common::log::LogEntry;
+use procura_common::spec::{BudgetScope, Comparator, SearchSpec};
+use procura_common::text::sanitize;
+use procura_common::user::User;
+use serde::Serialize;
+
+pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
+    println!("{}", serde_json::to_string(value)?);
+    Ok(())
+}
+
+pub fn status_word(job: &Job) -> String {
+    if job.cancel_requested && !job.status.is_terminal() {
+        format!("{} (cancel requested)", job.status)
+    } else {
+        job.status.to_string()
+    }
+}
+
+pub fn age(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let secs = (now - since).num_seconds().max(0);
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m", secs / 60),
+        3600..86400 => format!("{}h", secs / 3600),
+        _ => format!("{}d", secs / 86400),
+    }
+}
+
+fn clip(text: &str, width: usize) -> String {
+    let clean = sanitize(text, false);
+    if clean.chars().count() <= width {
+        return clean.into_owned();
+    }
+    let mut out: String = clean.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+pub fn print_jobs(jobs: &[Job], now: DateTime<Utc>) {
+    println!(
+        "{:<8}  {:<10}  {:>4}  {:>4}  {:>4}  REQUEST",
+        "ID", "STATUS", "DONE", "AGE", "LOGS"
+    );
+    for job in jobs {
+        println!(
+            "{:<8}  {:<10}  {:>3}%  {:>4}  {:>4}  {}",
+            &job.id.to_string()[..8],
+            job.status,
+            (job.progress * 100.0).round() as i32,
+            age(job.created_at, now),
+            job.log_entries,
+            clip(&job.request, 60)
+        );
+    }
+}
+
+pub fn print_job(job: &Job) {
+    println!("job       {}", job.id);
+    println!("status    {}", status_word(job));
+    println!("request   {}", clip(&job.request, 400));
+    println!("by        {}", clip(&job.created_by, 64));
+    println!("created   {}", job.created_at.to_rfc3339());
+    if let Some(t) = job.finished_at {
+        println!("finished  {}", t.to_rfc3339());
+    }
+    println!("attempts  {}", job.attempts);
+    if let Some(e) = &job.error {
+        println!("error     {}", clip(e, 400));
+    }
+    match &job.spec {
+        Some(spec) => print_spec(spec),
+        None => println!("spec      (not planned yet)"),
+    }
+}
+
+fn print_spec(spec: &SearchSpec) {
+    let or_unknown = |v: Option<String>| v.unwrap_or_else(|| "unknown".into());
+    println!("item      {}", or_unknown(spec.item.as_deref().map(|s| clip(s, 200))));
+    println!("keywords  {}", clip(&spec.keywords.join(", "), 200));
+    println!("quantity  {}", or_unknown(spec.quantity.map(|q| q.to_string())));
+    println!(
+        "budget    {}",
+        or_unknown(spec.budget.as_ref().map(|b| format!(
+            "{} {} {}",
+            b.amount,
+            b.currency,
+            match b.scope {
+                BudgetScope::PerUnit => "per unit",
+                BudgetScope::Total => "total",
+            }
+        )))
+    );
+    println!("deadline  {}", or_unknown(spec.deadline.map(|d| d.to_string())));
+    for req in &spec.required_specs {
+        let cmp = match req.comparator {
+            Comparator::Eq => "=",
+            Comparator::AtLeast => ">=",
+            Comparator::AtMost => "<=",
+        };
+        println!(
+            "requires  {} {cmp} {}{}",
+            clip(&req.name, 40),
+            clip(&req.value, 80),
+            req.unit.as_deref().map(|u| format!(" {}", clip(u, 10))).unwrap_or_default()
+        );
+    }
+    if !spec.preferred_vendors.is_empty() {
+        println!("prefer    {}", clip(&spec.preferred_vendors.join(", "), 200));
+    }
+    if !spec.excluded_vendors.is_empty() {
+        println!("exclude   {}", clip(&spec.excluded_vendors.join(", "), 200));
+    }
+}
+
+pub fn print_entry(entry: &LogEntry, json: bool) {
+    if json {
+        match serde_json::to_string(entry) {
+            Ok(line) => println!("{line}"),
+            Err(e) => eprintln!("procura: cannot encode log entry {}: {e}", entry.seq),
+        }
+        return;
+    }
+    println!(
+        "{:>5} {} {:<5} {:<8} {}",
+        entry.seq,
+        entry.ts.format("%H:%M:%S%.3f"),
+        entry.level,
+        clip(&entry.node, 8),
+        clip(&entry.message, 500)
+    );
+}
+
+pub fn print_status(s: &DaemonStatus) {
+    println!("procurad  {} (protocol {})", s.version, s.protocol);
+    println!("daemon    {}", s.daemon_id);
+    println!("uptime    {}s", s.uptime_seconds);
+    println!("workers   {} busy of {}", s.busy_workers, s.workers);
+    println!("queue     {} queued, {} running", s.queue_depth, s.running_jobs);
+    println!("database  {}", s.backends.database);
+    println!("browser   {}", s.backends.browser);
+    println!("vectors   {}", s.backends.vector);
+    println!("llm       {}", s.backends.llm);
+    println!("email     {}", s.backends.email);
+}
+
+pub fn print_users(users: &[User]) {
+    println!("{:<20}  {:>8}  {:<9}  ORGANIZATION", "NAME", "UID", "ROLE");
+    for u in users {
+        println!(
+            "{:<20}  {:>8}  {:<9}  {}",
+            clip(&u.name, 20),
+            u.uid.map(|u| u.to_string()).unwrap_or_else(|| "-".into()),
+            u.role,
+            clip(&u.organization, 40)
+        );
+    }
+}

@@ -1,0 +1,408 @@
+//! The whole UI state. Pure: keys and updates go in, actions come out, and
+//! `draw` renders into any ratatui frame. Nothing here touches the terminal
+//! or the network.
+
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use procura_common::api::DaemonStatus;
+use procura_common::job::{Job, JobId, JobStatus};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Block;
+
+use super::components::help::{GLOBAL_KEYS, Help};
+use super::components::job_view::JobView;
+use super::components::jobs_list::JobsList;
+use super::components::search_form::SearchForm;
+use super::components::status_line::{ConnState, StatusLine};
+use super::components::{Component, Ctx, Msg, Outcome, hints_line};
+use super::format::short_id;
+use super::msg::{Action, ActionKind, Update};
+use super::sanitize::{sanitize, sanitize_job};
+use super::theme::Theme;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Jobs,
+    NewSearch,
+    Job,
+}
+
+/// A one-line message in place of the key hints, until the next key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    pub text: String,
+    pub error: bool,
+}
+
+#[derive(Debug)]
+pub struct App {
+    theme: Theme,
+    now: DateTime<Utc>,
+    offset: FixedOffset,
+    screen: Screen,
+    jobs: JobsList,
+    form: SearchForm,
+    job_view: JobView,
+    status: StatusLine,
+    help: Help,
+    daemon: Option<DaemonStatus>,
+    notice: Option<Notice>,
+}
+
+impl App {
+    /// `now` is the time ages are counted from until the next [`tick`];
+    /// `offset` is the zone log times are shown in.
+    ///
+    /// [`tick`]: App::tick
+    pub fn new(socket: &Path, theme: Theme, now: DateTime<Utc>, offset: FixedOffset) -> Self {
+        let jobs = JobsList::default();
+        let form = SearchForm::default();
+        let job_view = JobView::default();
+        let help = Help::new(
+            vec![("Everywhere", GLOBAL_KEYS), (jobs.title(), jobs.keys())],
+            vec![
+                (job_view.title(), job_view.keys()),
+                (form.title(), form.keys()),
+            ],
+        );
+        App {
+            theme,
+            now,
+            offset,
+            screen: Screen::Jobs,
+            jobs,
+            form,
+            job_view,
+            status: StatusLine::new(sanitize(&socket.display().to_string())),
+            help,
+            daemon: None,
+            notice: None,
+        }
+    }
+
+    pub fn screen(&self) -> Screen {
+        self.screen
+    }
+
+    pub fn jobs(&self) -> &JobsList {
+        &self.jobs
+    }
+
+    pub fn form(&self) -> &SearchForm {
+        &self.form
+    }
+
+    pub fn job_view(&self) -> &JobView {
+        &self.job_view
+    }
+
+    pub fn conn(&self) -> &ConnState {
+        self.status.conn()
+    }
+
+    pub fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
+    pub fn help_visible(&self) -> bool {
+        self.help.is_visible()
+    }
+
+    fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            theme: self.theme,
+            now: self.now,
+            offset: self.offset,
+            connected: self.status.is_connected(),
+            offline_reason: self.status.offline_reason(),
+        }
+    }
+
+    /// Moves the clock; true when the screen needs redrawing (ages and the
+    /// retry countdown change once a second).
+    pub fn tick(&mut self, now: DateTime<Utc>) -> bool {
+        let changed = now.timestamp() != self.now.timestamp();
+        self.now = now;
+        changed
+    }
+
+    fn say(&mut self, text: String, error: bool) {
+        self.notice = Some(Notice { text, error });
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent) -> Vec<Action> {
+        if key.kind == KeyEventKind::Release {
+            return Vec::new();
+        }
+        self.notice = None;
+        if key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c') {
+            return vec![Action::Quit];
+        }
+        if self.help.is_visible() {
+            self.help.handle_key(key);
+            return Vec::new();
+        }
+        if key.code == KeyCode::F(1) {
+            self.help.toggle();
+            return Vec::new();
+        }
+        let outcome = match self.screen {
+            Screen::Jobs => self.jobs.handle_key(key),
+            Screen::NewSearch => self.form.handle_key(key),
+            Screen::Job => self.job_view.handle_key(key),
+        };
+        match outcome {
+            Outcome::Msg(msg) => self.process(msg),
+            Outcome::Consumed => Vec::new(),
+            Outcome::Ignored => match key.code {
+                KeyCode::Char('?') => {
+                    self.help.toggle();
+                    Vec::new()
+                }
+                KeyCode::Char('q') => vec![Action::Quit],
+                KeyCode::Esc => self.process(Msg::Back),
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    /// Bracketed paste: text for the form; ignored elsewhere.
+    pub fn handle_paste(&mut self, text: &str) -> Vec<Action> {
+        if self.screen == Screen::NewSearch && !self.help.is_visible() {
+            self.form.paste(text);
+        }
+        Vec::new()
+    }
+
+    fn known_status(&self, id: JobId) -> Option<JobStatus> {
+        self.job_view
+            .job()
+            .filter(|j| j.id == id)
+            .or_else(|| self.jobs.get(id))
+            .map(|j| j.status)
+    }
+
+    fn open_job(&mut self, id: JobId) -> Vec<Action> {
+        self.screen = Screen::Job;
+        self.jobs.select(id);
+        self.job_view.open(id, self.jobs.get(id).cloned());
+        vec![Action::Watch {
+            job: id,
+            after_seq: self.job_view.last_seq(id),
+        }]
+    }
+
+    fn process(&mut self, msg: Msg) -> Vec<Action> {
+        match msg {
+            Msg::OpenJob(id) => self.open_job(id),
+            Msg::OpenForm => {
+                self.screen = Screen::NewSearch;
+                Vec::new()
+            }
+            Msg::Back => {
+                let was = self.screen;
+                self.screen = Screen::Jobs;
+                if was == Screen::Job {
+                    vec![Action::Unwatch]
+                } else {
+                    Vec::new()
+                }
+            }
+            Msg::Submit(search) => vec![Action::Submit(search)],
+            Msg::Cancel(id) => match self.known_status(id) {
+                Some(st) if st.is_terminal() => {
+                    self.say(
+                        format!("Job {} has already {st}; nothing to cancel.", short_id(id)),
+                        true,
+                    );
+                    Vec::new()
+                }
+                _ => {
+                    self.say(format!("Cancelling job {}…", short_id(id)), false);
+                    vec![Action::Cancel(id)]
+                }
+            },
+            Msg::Retry(id) => match self.known_status(id) {
+                Some(st @ (JobStatus::Queued | JobStatus::Running | JobStatus::Succeeded)) => {
+                    self.say(
+                        format!(
+                            "Only failed or cancelled jobs can be retried; job {} is {st}.",
+                            short_id(id)
+                        ),
+                        true,
+                    );
+                    Vec::new()
+                }
+                _ => {
+                    self.say(format!("Retrying job {}…", short_id(id)), false);
+                    vec![Action::Retry(id)]
+                }
+            },
+        }
+    }
+
+    fn upsert(&mut self, job: Job) {
+        let job = sanitize_job(job);
+        self.job_view.update_job(&job);
+        self.jobs.upsert(job);
+    }
+
+    /// Folds in what the network worker learnt. Returns actions it leads
+    /// to (opening a job just submitted watches it).
+    pub fn apply(&mut self, update: Update) -> Vec<Action> {
+        match update {
+            Update::Connecting => self.status.set(ConnState::Connecting { previous: None }),
+            Update::Connected(w) => self.status.set(ConnState::Connected {
+                operator: sanitize(&w.operator.name),
+                role: w.operator.role,
+                daemon_version: sanitize(&w.daemon_version),
+            }),
+            Update::Disconnected { reason, retry_at } => {
+                self.status.set(ConnState::Disconnected {
+                    reason: sanitize(&reason),
+                    retry_at,
+                });
+            }
+            Update::Jobs(list) => {
+                let list: Vec<Job> = list.into_iter().map(sanitize_job).collect();
+                if let Some(job) = self
+                    .job_view
+                    .job_id()
+                    .and_then(|id| list.iter().find(|j| j.id == id))
+                {
+                    self.job_view.update_job(job);
+                }
+                self.jobs.set_jobs(list);
+            }
+            Update::Status(st) => self.daemon = Some(*st),
+            Update::JobChanged(job) => self.upsert(*job),
+            Update::Log {
+                job,
+                entries,
+                status,
+            } => {
+                self.job_view.ingest(job, entries);
+                self.job_view.update_status(job, status);
+            }
+            Update::ActionDone { kind, job } => {
+                let id = job.id;
+                let status = job.status;
+                self.upsert(*job);
+                match kind {
+                    ActionKind::Submit => {
+                        self.form.clear();
+                        if self.screen == Screen::NewSearch {
+                            return self.open_job(id);
+                        }
+                        self.say(format!("Submitted job {}.", short_id(id)), false);
+                    }
+                    ActionKind::Cancel if status == JobStatus::Cancelled => {
+                        self.say(format!("Job {} cancelled.", short_id(id)), false);
+                    }
+                    ActionKind::Cancel => self.say(
+                        format!(
+                            "Cancel requested: job {} stops at its next step.",
+                            short_id(id)
+                        ),
+                        false,
+                    ),
+                    ActionKind::Retry => {
+                        self.say(format!("Job {} queued again.", short_id(id)), false);
+                    }
+                }
+            }
+            Update::ActionFailed { kind, job, error } => {
+                let error = sanitize(&error);
+                if kind == ActionKind::Submit {
+                    self.form.failed(error.clone());
+                }
+                let what = match job {
+                    Some(id) => format!("Could not {} job {}: {error}", kind.verb(), short_id(id)),
+                    None => format!("Could not {}: {error}", kind.verb()),
+                };
+                self.say(what, true);
+            }
+            Update::Error(e) => self.say(sanitize(&e), true),
+            Update::Terminate => return vec![Action::Quit],
+        }
+        Vec::new()
+    }
+
+    fn active(&self) -> &dyn Component {
+        match self.screen {
+            Screen::Jobs => &self.jobs,
+            Screen::NewSearch => &self.form,
+            Screen::Job => &self.job_view,
+        }
+    }
+
+    fn draw_header(&self, frame: &mut Frame, area: Rect) {
+        let t = self.theme;
+        frame.render_widget(Block::new().style(t.bar()), area);
+        let place = match (self.screen, self.job_view.job_id()) {
+            (Screen::Job, Some(id)) => format!("Job {}", short_id(id)),
+            (Screen::NewSearch, _) => "New search".into(),
+            _ => "Jobs".into(),
+        };
+        frame.render_widget(Line::styled(format!(" Procura › {place}"), t.bar()), area);
+        let stats = match (&self.daemon, self.status.is_connected()) {
+            (Some(d), true) => format!(
+                "workers {}/{} busy · queue {} · running {} ",
+                d.busy_workers, d.workers, d.queue_depth, d.running_jobs
+            ),
+            (_, true) => String::new(),
+            (_, false) => "offline ".into(),
+        };
+        frame.render_widget(Line::styled(stats, t.bar()).right_aligned(), area);
+    }
+
+    fn draw_hints(&self, frame: &mut Frame, area: Rect) {
+        let t = self.theme;
+        if let Some(n) = &self.notice {
+            let style = if n.error { t.error() } else { t.ok() };
+            frame.render_widget(Line::styled(format!(" {}", n.text), style), area);
+            return;
+        }
+        let help_key = if self.screen == Screen::NewSearch {
+            "F1"
+        } else {
+            "?"
+        };
+        let mut right = vec![Span::styled(help_key, t.key()), Span::raw(" help")];
+        if self.screen == Screen::Jobs {
+            right.extend([Span::raw("  "), Span::styled("q", t.key()), Span::raw(" quit")]);
+        }
+        let right = Line::from(right).right_aligned();
+        let [_, inner, _] = Layout::horizontal([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        let room = usize::from(inner.width).saturating_sub(right.width() + 2);
+        let left = hints_line(self.active().keys(), t, room);
+        frame.render_widget(left, inner);
+        frame.render_widget(right, inner);
+    }
+
+    pub fn draw(&self, frame: &mut Frame) {
+        let area = frame.area();
+        let ctx = self.ctx();
+        let [header, body, hints, status] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Min(0),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        self.draw_header(frame, header);
+        self.active().draw(frame, body, &ctx);
+        self.draw_hints(frame, hints);
+        self.status.draw(frame, status, &ctx);
+        self.help.draw(frame, area, &ctx);
+    }
+}

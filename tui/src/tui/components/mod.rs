@@ -1,0 +1,102 @@
+//! The pieces of the screen. Each one keeps its own state, draws itself into
+//! the area it is given and handles the keys that reach it.
+
+pub mod help;
+pub mod job_view;
+pub mod jobs_list;
+pub mod log_buffer;
+pub mod log_pane;
+pub mod search_form;
+pub mod status_line;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use crossterm::event::KeyEvent;
+use procura_common::job::{JobId, SubmitSearch};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+
+use super::theme::Theme;
+
+/// What a component needs to know about the world to draw itself.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    pub theme: Theme,
+    /// "Now" for ages and countdowns; the clock in the app, fixed in tests.
+    pub now: DateTime<Utc>,
+    /// The offset log timestamps are shown in (the local one at start-up).
+    pub offset: FixedOffset,
+    pub connected: bool,
+    /// Why the UI is not connected, when it is not and knows why.
+    pub offline_reason: Option<&'a str>,
+}
+
+/// A key and what it does, for the help overlay and the hints bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyHelp {
+    pub keys: &'static str,
+    pub desc: &'static str,
+    /// The short form (keys, label) shown in the hints bar, if the key is
+    /// shown there.
+    pub hint: Option<(&'static str, &'static str)>,
+}
+
+pub const fn key(
+    keys: &'static str,
+    desc: &'static str,
+    hint: Option<(&'static str, &'static str)>,
+) -> KeyHelp {
+    KeyHelp { keys, desc, hint }
+}
+
+/// What a component asks the app to do on its behalf.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    OpenJob(JobId),
+    OpenForm,
+    Back,
+    Submit(SubmitSearch),
+    Cancel(JobId),
+    Retry(JobId),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// Not a key for this component; the app may use it.
+    Ignored,
+    /// Used; nothing else to do.
+    Consumed,
+    /// Used, and the app has something to do.
+    Msg(Msg),
+}
+
+pub trait Component {
+    /// The heading of this component's section in the help overlay.
+    fn title(&self) -> &'static str;
+    fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx<'_>);
+    fn handle_key(&mut self, key: KeyEvent) -> Outcome;
+    /// Every key this component understands.
+    fn keys(&self) -> &'static [KeyHelp];
+}
+
+/// The hints of `keys` as one line, `key desc` pairs two spaces apart,
+/// keeping only as many as fit in `width` cells.
+pub fn hints_line(keys: &[KeyHelp], theme: Theme, width: usize) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for k in keys {
+        let Some((keys, hint)) = k.hint else { continue };
+        let gap = if spans.is_empty() { 0 } else { 2 };
+        let len = gap + keys.chars().count() + 1 + hint.chars().count();
+        if used + len > width {
+            break;
+        }
+        if gap > 0 {
+            spans.push(Span::raw("  "));
+        }
+        spans.push(Span::styled(keys, theme.key()));
+        spans.push(Span::raw(format!(" {hint}")));
+        used += len;
+    }
+    Line::from(spans)
+}

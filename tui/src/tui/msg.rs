@@ -1,0 +1,77 @@
+//! What flows between the app and the network worker: [`Action`]s out,
+//! [`Update`]s in. Nothing else connects them, so the app can be driven in
+//! tests without a daemon.
+
+use chrono::{DateTime, Utc};
+use procura_common::api::{DaemonStatus, Welcome};
+use procura_common::job::{Job, JobId, JobStatus, SubmitSearch};
+use procura_common::log::LogEntry;
+
+/// Something the app asks for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// Leave the UI. Handled by the event loop, never sent to the worker.
+    Quit,
+    Submit(SubmitSearch),
+    Cancel(JobId),
+    Retry(JobId),
+    /// Follow this job's log from the entry after `after_seq`; replaces any
+    /// job watched before.
+    Watch { job: JobId, after_seq: i64 },
+    Unwatch,
+}
+
+/// Which call an [`Update::ActionDone`] or [`Update::ActionFailed`] answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActionKind {
+    Submit,
+    Cancel,
+    Retry,
+}
+
+impl ActionKind {
+    pub fn verb(self) -> &'static str {
+        match self {
+            ActionKind::Submit => "submit",
+            ActionKind::Cancel => "cancel",
+            ActionKind::Retry => "retry",
+        }
+    }
+}
+
+/// Something the worker learnt.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Update {
+    /// Trying to connect now.
+    Connecting,
+    Connected(Box<Welcome>),
+    /// The connection failed or was lost; the next try is at `retry_at`.
+    Disconnected {
+        reason: String,
+        retry_at: DateTime<Utc>,
+    },
+    /// The jobs list, newest first.
+    Jobs(Vec<Job>),
+    Status(Box<DaemonStatus>),
+    /// A fresh copy of one job.
+    JobChanged(Box<Job>),
+    /// Log entries of a watched job (possibly none) and its status then.
+    Log {
+        job: JobId,
+        entries: Vec<LogEntry>,
+        status: JobStatus,
+    },
+    ActionDone {
+        kind: ActionKind,
+        job: Box<Job>,
+    },
+    ActionFailed {
+        kind: ActionKind,
+        job: Option<JobId>,
+        error: String,
+    },
+    /// A call failed in a way worth showing, the connection being fine.
+    Error(String),
+    /// The process was asked to stop (SIGTERM, SIGHUP).
+    Terminate,
+}

@@ -1,0 +1,350 @@
+//! The network worker against a fake `procurad` on a unix socket that can
+//! be stopped and started again.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use futures::StreamExt;
+use procura_common::api::{DaemonStatus, Hello, Procura, Welcome};
+use procura_common::error::ApiError;
+use procura_common::job::{Job, JobFilter, JobId, JobStatus, SubmitSearch};
+use procura_common::log::{LogEntry, WatchBatch};
+use procura_common::user::{NewUser, User};
+use tarpc::context::Context;
+use tarpc::server::{BaseChannel, Channel};
+use tokio::net::UnixListener;
+use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender};
+use tokio::task::{JoinHandle, JoinSet};
+
+use super::msg::{Action, ActionKind, Update};
+use super::network::{NetConfig, run_worker};
+use super::test_support::{chairs_job, daemon_status, id, log_entry, now, welcome};
+
+#[derive(Default)]
+struct State {
+    jobs: Vec<Job>,
+    log: Vec<LogEntry>,
+    /// Every watch call: job and after_seq.
+    watches: Vec<(JobId, i64)>,
+    submitted: Vec<SubmitSearch>,
+}
+
+#[derive(Clone, Default)]
+struct Fake(Arc<Mutex<State>>);
+
+impl Fake {
+    fn with<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
+        f(&mut self.0.lock().unwrap())
+    }
+}
+
+impl Procura for Fake {
+    async fn hello(self, _: Context, _hello: Hello) -> Result<Welcome, ApiError> {
+        match welcome() {
+            Update::Connected(w) => Ok(*w),
+            _ => unreachable!(),
+        }
+    }
+
+    async fn status(self, _: Context) -> Result<DaemonStatus, ApiError> {
+        match daemon_status() {
+            Update::Status(s) => Ok(*s),
+            _ => unreachable!(),
+        }
+    }
+
+    async fn submit_search(self, _: Context, search: SubmitSearch) -> Result<Job, ApiError> {
+        let mut job = super::test_support::job(77, JobStatus::Queued, &search.request, 0);
+        job.created_at = now();
+        self.with(|s| {
+            s.submitted.push(search);
+            s.jobs.insert(0, job.clone());
+        });
+        Ok(job)
+    }
+
+    async fn list_jobs(self, _: Context, _filter: JobFilter) -> Result<Vec<Job>, ApiError> {
+        Ok(self.with(|s| s.jobs.clone()))
+    }
+
+    async fn job_detail(self, _: Context, job: JobId) -> Result<Job, ApiError> {
+        self.with(|s| s.jobs.iter().find(|j| j.id == job).cloned())
+            .ok_or_else(|| ApiError::not_found("job", job))
+    }
+
+    async fn cancel_job(self, _: Context, job: JobId) -> Result<Job, ApiError> {
+        self.set_status(job, JobStatus::Cancelled)
+    }
+
+    async fn retry_job(self, _: Context, job: JobId) -> Result<Job, ApiError> {
+        self.set_status(job, JobStatus::Queued)
+    }
+
+    async fn watch_job(
+        self,
+        _: Context,
+        job: JobId,
+        after_seq: i64,
+        max_wait_ms: u64,
+    ) -> Result<WatchBatch, ApiError> {
+        self.with(|s| s.watches.push((job, after_seq)));
+        let deadline = tokio::time::Instant::now() + Duration::from_millis(max_wait_ms);
+        loop {
+            let (entries, status) = self.with(|s| {
+                let entries: Vec<_> = s.log.iter().filter(|e| e.seq > after_seq).cloned().collect();
+                let status = s.jobs.iter().find(|j| j.id == job).map(|j| j.status);
+                (entries, status)
+            });
+            let status = status.ok_or_else(|| ApiError::not_found("job", job))?;
+            if !entries.is_empty() || status.is_terminal() || tokio::time::Instant::now() >= deadline
+            {
+                return Ok(WatchBatch { entries, status });
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    async fn add_user(self, _: Context, _user: NewUser) -> Result<User, ApiError> {
+        Err(ApiError::Internal("not in the fake".into()))
+    }
+
+    async fn list_users(self, _: Context) -> Result<Vec<User>, ApiError> {
+        Ok(vec![])
+    }
+}
+
+impl Fake {
+    fn set_status(&self, job: JobId, status: JobStatus) -> Result<Job, ApiError> {
+        self.with(|s| {
+            let j = s.jobs.iter_mut().find(|j| j.id == job)?;
+            j.status = status;
+            Some(j.clone())
+        })
+        .ok_or_else(|| ApiError::not_found("job", job))
+    }
+}
+
+/// Serves `fake` on `path` until the handle is aborted; aborting drops
+/// every connection, as a daemon restart would.
+fn start(path: &Path, fake: &Fake) -> JoinHandle<()> {
+    let _ = std::fs::remove_file(path);
+    let listener = UnixListener::bind(path).unwrap();
+    let fake = fake.clone();
+    tokio::spawn(async move {
+        let mut conns = JoinSet::new();
+        while let Ok((stream, _)) = listener.accept().await {
+            let channel = BaseChannel::with_defaults(procura_common::transport::frame(stream));
+            let fake = fake.clone();
+            conns.spawn(
+                channel
+                    .execute(fake.serve())
+                    .for_each_concurrent(None, |response| response),
+            );
+        }
+    })
+}
+
+async fn stop(server: JoinHandle<()>) {
+    server.abort();
+    let _ = server.await;
+}
+
+fn socket_path() -> PathBuf {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "procura-tui-test-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("procurad.sock")
+}
+
+fn config(socket: PathBuf) -> NetConfig {
+    NetConfig {
+        socket,
+        refresh_every: Duration::from_millis(100),
+        watch_wait: Duration::from_millis(300),
+        call_timeout: Duration::from_secs(5),
+        backoff_min: Duration::from_millis(50),
+        backoff_max: Duration::from_millis(200),
+    }
+}
+
+struct Harness {
+    actions: UnboundedSender<Action>,
+    updates: UnboundedReceiver<Update>,
+    worker: JoinHandle<()>,
+    /// Every log entry delivered, in order.
+    delivered: Vec<i64>,
+}
+
+impl Harness {
+    fn start(socket: PathBuf) -> Harness {
+        let (actions, action_rx) = mpsc::unbounded_channel();
+        let (update_tx, updates) = mpsc::unbounded_channel();
+        let worker = tokio::spawn(run_worker(config(socket), action_rx, update_tx));
+        Harness {
+            actions,
+            updates,
+            worker,
+            delivered: Vec::new(),
+        }
+    }
+
+    /// Waits (5 s at most) for an update `pred` accepts, and returns it.
+    async fn until(&mut self, what: &str, mut pred: impl FnMut(&Update) -> bool) -> Update {
+        let wait = async {
+            loop {
+                let Some(u) = self.updates.recv().await else {
+                    panic!("the worker ended while waiting for {what}");
+                };
+                if let Update::Log { entries, .. } = &u {
+                    self.delivered.extend(entries.iter().map(|e| e.seq));
+                }
+                if pred(&u) {
+                    return u;
+                }
+            }
+        };
+        match tokio::time::timeout(Duration::from_secs(5), wait).await {
+            Ok(u) => u,
+            Err(_) => panic!("timed out waiting for {what}"),
+        }
+    }
+
+    async fn until_seq(&mut self, seq: i64) {
+        self.until(&format!("log entry {seq}"), |u| {
+            matches!(u, Update::Log { entries, .. } if entries.iter().any(|e| e.seq == seq))
+        })
+        .await;
+    }
+}
+
+fn running_fake(entries: std::ops::RangeInclusive<i64>) -> Fake {
+    let fake = Fake::default();
+    fake.with(|s| {
+        s.jobs.push(chairs_job());
+        s.log.extend(entries.map(log_entry));
+    });
+    fake
+}
+
+#[tokio::test]
+async fn reconnects_after_a_restart_and_resumes_the_log_from_the_last_seq() {
+    let socket = socket_path();
+    let fake = running_fake(1..=5);
+    let server = start(&socket, &fake);
+    let mut h = Harness::start(socket.clone());
+    h.until("connected", |u| matches!(u, Update::Connected(_))).await;
+    h.actions
+        .send(Action::Watch {
+            job: id(1),
+            after_seq: 0,
+        })
+        .unwrap();
+    h.until_seq(5).await;
+    h.until("jobs", |u| matches!(u, Update::Jobs(j) if !j.is_empty()))
+        .await;
+
+    // The daemon restarts; meanwhile the job logs three more entries.
+    stop(server).await;
+    let down = h
+        .until("disconnected", |u| matches!(u, Update::Disconnected { .. }))
+        .await;
+    if let Update::Disconnected { reason, retry_at } = down {
+        assert!(reason.contains("lost") || reason.contains("cannot connect"), "{reason}");
+        assert!(retry_at > chrono::Utc::now() - chrono::Duration::seconds(1));
+    }
+    let watches_before = fake.with(|s| s.watches.len());
+    fake.with(|s| s.log.extend((6..=8).map(log_entry)));
+    let server = start(&socket, &fake);
+    h.until("reconnected", |u| matches!(u, Update::Connected(_))).await;
+    h.until_seq(8).await;
+
+    assert_eq!(h.delivered, (1..=8).collect::<Vec<_>>(), "each entry once, in order");
+    let resumed = fake.with(|s| s.watches[watches_before..].first().copied());
+    assert_eq!(resumed, Some((id(1), 5)), "the first watch after the restart");
+    stop(server).await;
+    h.worker.abort();
+}
+
+#[tokio::test]
+async fn without_a_daemon_it_retries_and_refuses_calls() {
+    let socket = socket_path();
+    let mut h = Harness::start(socket.clone());
+    let down = h
+        .until("disconnected", |u| matches!(u, Update::Disconnected { .. }))
+        .await;
+    let Update::Disconnected { reason, .. } = down else {
+        unreachable!()
+    };
+    assert!(reason.contains("cannot connect to procurad"), "{reason}");
+    h.actions
+        .send(Action::Submit(SubmitSearch::new("paper")))
+        .unwrap();
+    let failed = h
+        .until("refusal", |u| matches!(u, Update::ActionFailed { .. }))
+        .await;
+    assert!(matches!(
+        failed,
+        Update::ActionFailed { kind: ActionKind::Submit, ref error, .. } if error.contains("not connected")
+    ));
+    // It keeps trying, and connects as soon as the daemon is there.
+    h.until("a retry", |u| matches!(u, Update::Connecting)).await;
+    let server = start(&socket, &Fake::default());
+    h.until("connected", |u| matches!(u, Update::Connected(_))).await;
+    stop(server).await;
+    h.worker.abort();
+}
+
+#[tokio::test]
+async fn calls_report_their_outcome_and_a_retry_revives_the_watch() {
+    let socket = socket_path();
+    let fake = running_fake(1..=2);
+    let server = start(&socket, &fake);
+    let mut h = Harness::start(socket.clone());
+    h.until("connected", |u| matches!(u, Update::Connected(_))).await;
+
+    h.actions
+        .send(Action::Submit(SubmitSearch::new("paper")))
+        .unwrap();
+    let done = h.until("submitted", |u| matches!(u, Update::ActionDone { .. })).await;
+    assert!(matches!(done, Update::ActionDone { kind: ActionKind::Submit, ref job } if job.request == "paper"));
+
+    h.actions
+        .send(Action::Watch {
+            job: id(1),
+            after_seq: 0,
+        })
+        .unwrap();
+    h.until_seq(2).await;
+    h.actions.send(Action::Cancel(id(1))).unwrap();
+    h.until("cancelled", |u| {
+        matches!(u, Update::ActionDone { kind: ActionKind::Cancel, job } if job.status == JobStatus::Cancelled)
+    })
+    .await;
+    // The job ended: the watch delivers a final batch and stops polling.
+    h.until("final batch", |u| {
+        matches!(u, Update::Log { entries, status: JobStatus::Cancelled, .. } if entries.is_empty())
+    })
+    .await;
+    let polls = fake.with(|s| s.watches.len());
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(fake.with(|s| s.watches.len()), polls, "no polling a finished job");
+
+    // Retried, it lives again and the watch resumes after entry 2.
+    h.actions.send(Action::Retry(id(1))).unwrap();
+    fake.with(|s| s.log.push(log_entry(3)));
+    h.until_seq(3).await;
+    assert_eq!(h.delivered, vec![1, 2, 3]);
+    assert!(fake.with(|s| s.watches[polls..].contains(&(id(1), 2))));
+
+    h.actions.send(Action::Cancel(uuid::Uuid::nil())).unwrap();
+    let failed = h.until("refusal", |u| matches!(u, Update::ActionFailed { .. })).await;
+    assert!(matches!(failed, Update::ActionFailed { ref error, .. } if error.contains("not found")));
+    stop(server).await;
+    h.worker.abort();
+}

@@ -1,0 +1,265 @@
+//! Fixed data for the tests: a clock, jobs, log entries, a welcome.
+
+use std::path::Path;
+
+use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use procura_common::api::{Backends, DaemonStatus, Welcome};
+use procura_common::job::{Job, JobId, JobStatus};
+use procura_common::log::{LogEntry, LogLevel};
+use procura_common::spec::{
+    Budget, BudgetScope, Comparator, SearchSpec, SpecRequirement,
+};
+use procura_common::user::{Role, User};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use super::app::App;
+use super::msg::{Action, Update};
+use super::theme::Theme;
+
+pub const SOCKET: &str = "/run/procura/procurad.sock";
+
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2025, 1, 2, 12, 0, 0).unwrap()
+}
+
+pub fn utc() -> FixedOffset {
+    FixedOffset::east_opt(0).unwrap()
+}
+
+pub fn app(color: bool) -> App {
+    App::new(Path::new(SOCKET), Theme::new(color), now(), utc())
+}
+
+pub fn id(n: u128) -> JobId {
+    Uuid::from_u128(0x3f2a_9c1e_0000_4000_8000_0000_0000_0000 + (n << 96))
+}
+
+pub fn welcome() -> Update {
+    Update::Connected(Box::new(Welcome {
+        protocol: 1,
+        daemon_version: "0.1.0".into(),
+        daemon_id: "host-1".into(),
+        operator: User {
+            id: Uuid::from_u128(7),
+            name: "alice".into(),
+            uid: Some(1000),
+            role: Role::Operator,
+            organization_id: Uuid::from_u128(8),
+            organization: "Acme".into(),
+        },
+    }))
+}
+
+pub fn daemon_status() -> Update {
+    Update::Status(Box::new(DaemonStatus {
+        version: "0.1.0".into(),
+        protocol: 1,
+        daemon_id: "host-1".into(),
+        uptime_seconds: 3600,
+        workers: 4,
+        busy_workers: 1,
+        queue_depth: 1,
+        running_jobs: 1,
+        backends: Backends {
+            database: "postgres".into(),
+            browser: "fixture".into(),
+            vector: "memory".into(),
+            llm: "rules".into(),
+            email: "outbox".into(),
+        },
+    }))
+}
+
+pub fn chairs_spec() -> SearchSpec {
+    SearchSpec {
+        item: Some("ergonomic office chairs".into()),
+        keywords: vec!["office chair".into(), "ergonomic".into(), "mesh".into()],
+        category: Some("office furniture".into()),
+        quantity: Some(12),
+        budget: Some(Budget {
+            amount: Decimal::new(30000, 2),
+            currency: "USD".into(),
+            scope: BudgetScope::PerUnit,
+        }),
+        deadline: NaiveDate::from_ymd_opt(2025, 3, 1),
+        required_specs: vec![
+            SpecRequirement {
+                name: "feature".into(),
+                value: "mesh back".into(),
+                unit: None,
+                comparator: Comparator::Eq,
+                text: "mesh back".into(),
+            },
+            SpecRequirement {
+                name: "seat_height".into(),
+                value: "45".into(),
+                unit: Some("cm".into()),
+                comparator: Comparator::AtLeast,
+                text: "seat at least 45 cm high".into(),
+            },
+        ],
+        preferred_vendors: vec![],
+        excluded_vendors: vec![],
+    }
+}
+
+pub fn job(n: u128, status: JobStatus, request: &str, minutes_ago: i64) -> Job {
+    let created = now() - Duration::minutes(minutes_ago);
+    Job {
+        id: id(n),
+        status,
+        request: request.into(),
+        spec: None,
+        max_results: 20,
+        enable_negotiation: false,
+        sources: vec![],
+        progress: 0.0,
+        current_node: None,
+        error: None,
+        attempts: 0,
+        products_found: 0,
+        log_entries: 0,
+        created_by: "alice".into(),
+        created_at: created,
+        started_at: None,
+        finished_at: None,
+        execution_seconds: None,
+        cancel_requested: false,
+    }
+}
+
+/// The running job the job-view tests open.
+pub fn chairs_job() -> Job {
+    Job {
+        spec: Some(chairs_spec()),
+        progress: 0.45,
+        current_node: Some("search".into()),
+        attempts: 1,
+        products_found: 7,
+        log_entries: 40,
+        started_at: Some(now() - Duration::minutes(4)),
+        ..job(
+            1,
+            JobStatus::Running,
+            "12 ergonomic office chairs under $300 each, mesh back, seat at least 45 cm, by March 1",
+            5,
+        )
+    }
+}
+
+pub fn several_jobs() -> Vec<Job> {
+    vec![
+        job(2, JobStatus::Queued, "27 inch 4K monitors for the design team", 0),
+        chairs_job(),
+        Job {
+            progress: 1.0,
+            products_found: 20,
+            log_entries: 118,
+            attempts: 1,
+            ..job(3, JobStatus::Succeeded, "500 boxes of A4 printer paper, 80gsm", 190)
+        },
+        Job {
+            progress: 0.6,
+            attempts: 3,
+            log_entries: 57,
+            products_found: 2,
+            error: Some("vendor site timed out".into()),
+            ..job(4, JobStatus::Failed, "standing desks with electric height adjustment", 2 * 1440)
+        },
+        Job {
+            progress: 0.2,
+            attempts: 1,
+            log_entries: 9,
+            cancel_requested: true,
+            ..job(5, JobStatus::Cancelled, "USB-C docking stations x40", 1500)
+        },
+    ]
+}
+
+const NODES: [&str; 4] = ["plan", "search", "extract", "rank"];
+
+/// Log entry `seq` of the chairs job: a fixed mix of nodes and levels.
+pub fn log_entry(seq: i64) -> LogEntry {
+    let level = match seq % 7 {
+        0 => LogLevel::Warn,
+        3 | 5 => LogLevel::Debug,
+        _ if seq == 39 => LogLevel::Error,
+        _ => LogLevel::Info,
+    };
+    let node = NODES[((seq - 1) / 10).clamp(0, 3) as usize];
+    LogEntry {
+        seq,
+        ts: Utc.with_ymd_and_hms(2025, 1, 2, 11, 55, 0).unwrap() + Duration::seconds(seq * 3),
+        level,
+        node: node.into(),
+        message: format!("{node} step {seq}: {}", message_for(level)),
+        data: serde_json::Value::Null,
+    }
+}
+
+fn message_for(level: LogLevel) -> &'static str {
+    match level {
+        LogLevel::Debug => "considered candidate page",
+        LogLevel::Info => "fetched vendor listing, 3 products",
+        LogLevel::Warn => "price missing on listing, skipped",
+        LogLevel::Error => "vendor page returned 503",
+    }
+}
+
+pub fn log_update(job: JobId, seqs: std::ops::RangeInclusive<i64>) -> Update {
+    Update::Log {
+        job,
+        entries: seqs.map(log_entry).collect(),
+        status: JobStatus::Running,
+    }
+}
+
+pub fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+pub fn press(app: &mut App, code: KeyCode) -> Vec<Action> {
+    app.handle_key(key(code))
+}
+
+pub fn type_str(app: &mut App, s: &str) {
+    for c in s.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+pub fn render(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(width, height)).unwrap();
+    t.draw(|f| app.draw(f)).unwrap();
+    t
+}
+
+/// An app connected, with the usual jobs and status.
+pub fn connected_app(color: bool) -> App {
+    let mut a = app(color);
+    a.apply(Update::Connecting);
+    a.apply(welcome());
+    a.apply(daemon_status());
+    a.apply(Update::Jobs(several_jobs()));
+    a
+}
+
+/// The chairs job open with entries 1..=n of its log.
+pub fn job_view_app(color: bool, n: i64) -> App {
+    let mut a = connected_app(color);
+    press(&mut a, KeyCode::Down);
+    let actions = press(&mut a, KeyCode::Enter);
+    assert_eq!(
+        actions,
+        vec![Action::Watch {
+            job: id(1),
+            after_seq: 0
+        }]
+    );
+    a.apply(log_update(id(1), 1..=n));
+    a
+}

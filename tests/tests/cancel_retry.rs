@@ -64,7 +64,12 @@ async fn cancel_and_retry() {
     // Retry: both resume and succeed; finished nodes are not run again.
     for id in [running, queued] {
         let retried = client.retry_job(ctx(), id).await.unwrap().unwrap();
-        assert_eq!(retried.status, JobStatus::Queued);
+        // An idle worker may have claimed it already.
+        assert!(
+            matches!(retried.status, JobStatus::Queued | JobStatus::Running | JobStatus::Succeeded),
+            "{retried:?}"
+        );
+        assert!(!retried.cancel_requested);
         let done = wait_for("the retried job to end", Duration::from_secs(30), || {
             let client = client.clone();
             async move {

@@ -79,8 +79,13 @@ async fn garbage_on_the_socket_harms_no_other_client() {
         // The daemon may close before reading everything; that is fine.
         let _ = raw.write_all(bytes);
         let mut rest = Vec::new();
-        let closed = raw.read_to_end(&mut rest);
-        assert!(closed.is_ok(), "the daemon closed the connection rather than hang: {closed:?}");
+        // EOF, or a reset when the daemon closed with our bytes unread: both
+        // mean closed. A timeout would mean it hung on us.
+        match raw.read_to_end(&mut rest) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+            Err(e) => panic!("the daemon should close the connection, not hang: {e}"),
+        }
     };
     // A well-framed frame of non-JSON.
     send(b"\x00\x00\x00\x10not json at all!");

@@ -374,7 +374,11 @@ impl App {
         };
         let mut right = vec![Span::styled(help_key, t.key()), Span::raw(" help")];
         if self.screen == Screen::Jobs {
-            right.extend([Span::raw("  "), Span::styled("q", t.key()), Span::raw(" quit")]);
+            right.extend([
+                Span::raw("  "),
+                Span::styled("q", t.key()),
+                Span::raw(" quit"),
+            ]);
         }
         let right = Line::from(right).right_aligned();
         let [_, inner, _] = Layout::horizontal([

@@ -191,10 +191,16 @@ fn level_and_node_filters_cycle() {
 #[test]
 fn cancel_and_retry_keys() {
     let mut a = job_view_app(true, 1);
-    assert_eq!(press(&mut a, KeyCode::Char('c')), vec![Action::Cancel(id(1))]);
+    assert_eq!(
+        press(&mut a, KeyCode::Char('c')),
+        vec![Action::Cancel(id(1))]
+    );
     // The chairs job is running: retry is refused locally.
     assert!(press(&mut a, KeyCode::Char('r')).is_empty());
-    assert!(a.notice().is_some_and(|n| n.error && n.text.contains("running")));
+    assert!(
+        a.notice()
+            .is_some_and(|n| n.error && n.text.contains("running"))
+    );
     // From the list: the failed job can be retried, not cancelled.
     press(&mut a, KeyCode::Esc);
     for _ in 0..2 {
@@ -202,14 +208,20 @@ fn cancel_and_retry_keys() {
     }
     assert_eq!(a.jobs().selected().map(|j| j.id), Some(id(4)));
     assert!(press(&mut a, KeyCode::Char('c')).is_empty());
-    assert_eq!(press(&mut a, KeyCode::Char('r')), vec![Action::Retry(id(4))]);
+    assert_eq!(
+        press(&mut a, KeyCode::Char('r')),
+        vec![Action::Retry(id(4))]
+    );
     let mut retried = several_jobs().remove(3);
     retried.status = JobStatus::Queued;
     a.apply(Update::ActionDone {
         kind: ActionKind::Retry,
         job: Box::new(retried),
     });
-    assert_eq!(a.jobs().get(id(4)).map(|j| j.status), Some(JobStatus::Queued));
+    assert_eq!(
+        a.jobs().get(id(4)).map(|j| j.status),
+        Some(JobStatus::Queued)
+    );
 }
 
 #[test]
@@ -266,7 +278,12 @@ async fn event_loop_forwards_actions_and_quits() {
     let (act_tx, mut act_rx) = mpsc::unbounded_channel();
     up_tx.send(welcome()).unwrap();
     up_tx.send(Update::Jobs(several_jobs())).unwrap();
-    let keys = [KeyCode::Enter, KeyCode::Esc, KeyCode::Char('q'), KeyCode::Char('x')];
+    let keys = [
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Char('q'),
+        KeyCode::Char('x'),
+    ];
     let run = super::event_loop(&mut terminal, &mut a, ev_rx, &mut up_rx, &act_tx, now);
     let feed = async {
         // Let the updates land before the keys.

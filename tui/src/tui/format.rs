@@ -80,7 +80,10 @@ pub fn spec_fields(spec: &SearchSpec) -> [(&'static str, String); 5] {
             "Quantity",
             spec.quantity.map(|q| q.to_string()).unwrap_or_else(none),
         ),
-        ("Budget", spec.budget.as_ref().map(budget).unwrap_or_else(none)),
+        (
+            "Budget",
+            spec.budget.as_ref().map(budget).unwrap_or_else(none),
+        ),
         (
             "Deadline",
             spec.deadline
@@ -184,7 +187,10 @@ mod tests {
     fn truncation() {
         assert_eq!(truncate_end("abcdef", 6), "abcdef");
         assert_eq!(truncate_end("abcdef", 4), "abc…");
-        assert_eq!(truncate_start("/run/procura/procurad.sock", 10), "…urad.sock");
+        assert_eq!(
+            truncate_start("/run/procura/procurad.sock", 10),
+            "…urad.sock"
+        );
         assert_eq!(short_id(uuid::Uuid::nil()), "00000000");
     }
 }

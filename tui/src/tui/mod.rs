@@ -64,7 +64,11 @@ pub async fn run(socket_path: PathBuf) -> anyhow::Result<()> {
     // The signal task holds a weak sender so that, the worker gone, the
     // channel closes and the loop notices.
     let signals = tokio::spawn(forward_signals(update_tx.downgrade()));
-    let worker = tokio::spawn(run_worker(NetConfig::new(socket_path), action_rx, update_tx));
+    let worker = tokio::spawn(run_worker(
+        NetConfig::new(socket_path),
+        action_rx,
+        update_tx,
+    ));
 
     let mut guard = TerminalGuard::enter().context("setting up the terminal")?;
     let result = async {

@@ -17,7 +17,10 @@ pub enum Action {
     Retry(JobId),
     /// Follow this job's log from the entry after `after_seq`; replaces any
     /// job watched before.
-    Watch { job: JobId, after_seq: i64 },
+    Watch {
+        job: JobId,
+        after_seq: i64,
+    },
     Unwatch,
 }
 

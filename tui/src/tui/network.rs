@@ -217,7 +217,11 @@ impl Worker {
         tasks.spawn(async move {
             let (kind, job, result): (_, _, RpcResult<Job>) = match a {
                 Action::Submit(s) => (ActionKind::Submit, None, client.submit_search(ctx, s).await),
-                Action::Cancel(id) => (ActionKind::Cancel, Some(id), client.cancel_job(ctx, id).await),
+                Action::Cancel(id) => (
+                    ActionKind::Cancel,
+                    Some(id),
+                    client.cancel_job(ctx, id).await,
+                ),
                 Action::Retry(id) => (ActionKind::Retry, Some(id), client.retry_job(ctx, id).await),
                 _ => return None,
             };

@@ -93,12 +93,19 @@ impl Procura for Fake {
         let deadline = tokio::time::Instant::now() + Duration::from_millis(max_wait_ms);
         loop {
             let (entries, status) = self.with(|s| {
-                let entries: Vec<_> = s.log.iter().filter(|e| e.seq > after_seq).cloned().collect();
+                let entries: Vec<_> = s
+                    .log
+                    .iter()
+                    .filter(|e| e.seq > after_seq)
+                    .cloned()
+                    .collect();
                 let status = s.jobs.iter().find(|j| j.id == job).map(|j| j.status);
                 (entries, status)
             });
             let status = status.ok_or_else(|| ApiError::not_found("job", job))?;
-            if !entries.is_empty() || status.is_terminal() || tokio::time::Instant::now() >= deadline
+            if !entries.is_empty()
+                || status.is_terminal()
+                || tokio::time::Instant::now() >= deadline
             {
                 return Ok(WatchBatch { entries, status });
             }
@@ -151,15 +158,30 @@ async fn stop(server: JoinHandle<()>) {
     let _ = server.await;
 }
 
-fn socket_path() -> PathBuf {
-    static N: AtomicU32 = AtomicU32::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "procura-tui-test-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join("procurad.sock")
+/// A socket path in a directory of its own, removed when dropped.
+struct TempSocket(PathBuf);
+
+impl TempSocket {
+    fn new() -> Self {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "procura-tui-test-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempSocket(dir)
+    }
+
+    fn path(&self) -> PathBuf {
+        self.0.join("procurad.sock")
+    }
+}
+
+impl Drop for TempSocket {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn config(socket: PathBuf) -> NetConfig {
@@ -216,9 +238,10 @@ impl Harness {
     }
 
     async fn until_seq(&mut self, seq: i64) {
-        self.until(&format!("log entry {seq}"), |u| {
-            matches!(u, Update::Log { entries, .. } if entries.iter().any(|e| e.seq == seq))
-        })
+        self.until(
+            &format!("log entry {seq}"),
+            |u| matches!(u, Update::Log { entries, .. } if entries.iter().any(|e| e.seq == seq)),
+        )
         .await;
     }
 }
@@ -234,11 +257,13 @@ fn running_fake(entries: std::ops::RangeInclusive<i64>) -> Fake {
 
 #[tokio::test]
 async fn reconnects_after_a_restart_and_resumes_the_log_from_the_last_seq() {
-    let socket = socket_path();
+    let tmp = TempSocket::new();
+    let socket = tmp.path();
     let fake = running_fake(1..=5);
     let server = start(&socket, &fake);
     let mut h = Harness::start(socket.clone());
-    h.until("connected", |u| matches!(u, Update::Connected(_))).await;
+    h.until("connected", |u| matches!(u, Update::Connected(_)))
+        .await;
     h.actions
         .send(Action::Watch {
             job: id(1),
@@ -255,25 +280,38 @@ async fn reconnects_after_a_restart_and_resumes_the_log_from_the_last_seq() {
         .until("disconnected", |u| matches!(u, Update::Disconnected { .. }))
         .await;
     if let Update::Disconnected { reason, retry_at } = down {
-        assert!(reason.contains("lost") || reason.contains("cannot connect"), "{reason}");
+        assert!(
+            reason.contains("lost") || reason.contains("cannot connect"),
+            "{reason}"
+        );
         assert!(retry_at > chrono::Utc::now() - chrono::Duration::seconds(1));
     }
     let watches_before = fake.with(|s| s.watches.len());
     fake.with(|s| s.log.extend((6..=8).map(log_entry)));
     let server = start(&socket, &fake);
-    h.until("reconnected", |u| matches!(u, Update::Connected(_))).await;
+    h.until("reconnected", |u| matches!(u, Update::Connected(_)))
+        .await;
     h.until_seq(8).await;
 
-    assert_eq!(h.delivered, (1..=8).collect::<Vec<_>>(), "each entry once, in order");
+    assert_eq!(
+        h.delivered,
+        (1..=8).collect::<Vec<_>>(),
+        "each entry once, in order"
+    );
     let resumed = fake.with(|s| s.watches[watches_before..].first().copied());
-    assert_eq!(resumed, Some((id(1), 5)), "the first watch after the restart");
+    assert_eq!(
+        resumed,
+        Some((id(1), 5)),
+        "the first watch after the restart"
+    );
     stop(server).await;
     h.worker.abort();
 }
 
 #[tokio::test]
 async fn without_a_daemon_it_retries_and_refuses_calls() {
-    let socket = socket_path();
+    let tmp = TempSocket::new();
+    let socket = tmp.path();
     let mut h = Harness::start(socket.clone());
     let down = h
         .until("disconnected", |u| matches!(u, Update::Disconnected { .. }))
@@ -293,26 +331,34 @@ async fn without_a_daemon_it_retries_and_refuses_calls() {
         Update::ActionFailed { kind: ActionKind::Submit, ref error, .. } if error.contains("not connected")
     ));
     // It keeps trying, and connects as soon as the daemon is there.
-    h.until("a retry", |u| matches!(u, Update::Connecting)).await;
+    h.until("a retry", |u| matches!(u, Update::Connecting))
+        .await;
     let server = start(&socket, &Fake::default());
-    h.until("connected", |u| matches!(u, Update::Connected(_))).await;
+    h.until("connected", |u| matches!(u, Update::Connected(_)))
+        .await;
     stop(server).await;
     h.worker.abort();
 }
 
 #[tokio::test]
 async fn calls_report_their_outcome_and_a_retry_revives_the_watch() {
-    let socket = socket_path();
+    let tmp = TempSocket::new();
+    let socket = tmp.path();
     let fake = running_fake(1..=2);
     let server = start(&socket, &fake);
     let mut h = Harness::start(socket.clone());
-    h.until("connected", |u| matches!(u, Update::Connected(_))).await;
+    h.until("connected", |u| matches!(u, Update::Connected(_)))
+        .await;
 
     h.actions
         .send(Action::Submit(SubmitSearch::new("paper")))
         .unwrap();
-    let done = h.until("submitted", |u| matches!(u, Update::ActionDone { .. })).await;
-    assert!(matches!(done, Update::ActionDone { kind: ActionKind::Submit, ref job } if job.request == "paper"));
+    let done = h
+        .until("submitted", |u| matches!(u, Update::ActionDone { .. }))
+        .await;
+    assert!(
+        matches!(done, Update::ActionDone { kind: ActionKind::Submit, ref job } if job.request == "paper")
+    );
 
     h.actions
         .send(Action::Watch {
@@ -333,7 +379,11 @@ async fn calls_report_their_outcome_and_a_retry_revives_the_watch() {
     .await;
     let polls = fake.with(|s| s.watches.len());
     tokio::time::sleep(Duration::from_millis(400)).await;
-    assert_eq!(fake.with(|s| s.watches.len()), polls, "no polling a finished job");
+    assert_eq!(
+        fake.with(|s| s.watches.len()),
+        polls,
+        "no polling a finished job"
+    );
 
     // Retried, it lives again and the watch resumes after entry 2.
     h.actions.send(Action::Retry(id(1))).unwrap();
@@ -343,8 +393,12 @@ async fn calls_report_their_outcome_and_a_retry_revives_the_watch() {
     assert!(fake.with(|s| s.watches[polls..].contains(&(id(1), 2))));
 
     h.actions.send(Action::Cancel(uuid::Uuid::nil())).unwrap();
-    let failed = h.until("refusal", |u| matches!(u, Update::ActionFailed { .. })).await;
-    assert!(matches!(failed, Update::ActionFailed { ref error, .. } if error.contains("not found")));
+    let failed = h
+        .until("refusal", |u| matches!(u, Update::ActionFailed { .. }))
+        .await;
+    assert!(
+        matches!(failed, Update::ActionFailed { ref error, .. } if error.contains("not found"))
+    );
     stop(server).await;
     h.worker.abort();
 }

@@ -22,7 +22,10 @@ pub fn sanitize(input: &str) -> String {
                 Some('P' | 'X' | '^' | '_') => skip_string(&mut chars, false),
                 // nF sequences: intermediates (0x20..=0x2F) then one final byte.
                 Some(i) if ('\u{20}'..='\u{2f}').contains(&i) => {
-                    while chars.next_if(|c| ('\u{20}'..='\u{2f}').contains(c)).is_some() {}
+                    while chars
+                        .next_if(|c| ('\u{20}'..='\u{2f}').contains(c))
+                        .is_some()
+                    {}
                     chars.next();
                 }
                 // Two-character sequences (ESC 7, ESC c, ...) or a lone ESC.
@@ -92,8 +95,7 @@ fn is_invisible_format(c: char) -> bool {
 
 /// True when `s` holds nothing [`sanitize`] would remove or change.
 pub fn is_clean(s: &str) -> bool {
-    !s.chars()
-        .any(|c| c.is_control() || is_invisible_format(c))
+    !s.chars().any(|c| c.is_control() || is_invisible_format(c))
 }
 
 /// A copy of `job` whose every string is sanitised.
@@ -142,7 +144,10 @@ mod tests {
 
     #[test]
     fn plain_text_is_kept() {
-        assert_eq!(sanitize("12 chairs, €300 each — ok?"), "12 chairs, €300 each — ok?");
+        assert_eq!(
+            sanitize("12 chairs, €300 each — ok?"),
+            "12 chairs, €300 each — ok?"
+        );
     }
 
     #[test]
@@ -175,7 +180,10 @@ mod tests {
         assert_eq!(sanitize("a\u{1b}(Bb"), "ab", "charset designation");
         assert_eq!(sanitize("a\u{1b}cb"), "ab", "reset");
         assert_eq!(sanitize("a\u{1b}"), "a", "lone ESC");
-        assert_eq!(sanitize("bell\u{07}back\u{08}del\u{7f}nul\u{0}"), "bellbackdelnul");
+        assert_eq!(
+            sanitize("bell\u{07}back\u{08}del\u{7f}nul\u{0}"),
+            "bellbackdelnul"
+        );
         assert_eq!(sanitize("c1\u{85}\u{8d}x"), "c1x");
     }
 

@@ -39,7 +39,10 @@ fn jobs_list_with_several_jobs() {
 fn new_search_form_while_typing() {
     let mut a = connected_app(true);
     press(&mut a, KeyCode::Char('n'));
-    type_str(&mut a, "10 standing desks under €500 each, delivered to Berlin by 1 March");
+    type_str(
+        &mut a,
+        "10 standing desks under €500 each, delivered to Berlin by 1 March",
+    );
     press(&mut a, KeyCode::Tab);
     type_str(&mut a, "50");
     press(&mut a, KeyCode::Tab);
@@ -162,7 +165,7 @@ fn escapes_and_control_characters_never_reach_the_screen() {
             seq: 1,
             ts: now(),
             level: LogLevel::Error,
-            node: format!("ex\u{1b}[1mtract"),
+            node: "ex\u{1b}[1mtract".to_string(),
             message: HOSTILE.into(),
             data: serde_json::Value::Null,
         }],

@@ -7,9 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use procura_common::api::{Backends, DaemonStatus, Welcome};
 use procura_common::job::{Job, JobId, JobStatus};
 use procura_common::log::{LogEntry, LogLevel};
-use procura_common::spec::{
-    Budget, BudgetScope, Comparator, SearchSpec, SpecRequirement,
-};
+use procura_common::spec::{Budget, BudgetScope, Comparator, SearchSpec, SpecRequirement};
 use procura_common::user::{Role, User};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -153,14 +151,24 @@ pub fn chairs_job() -> Job {
 
 pub fn several_jobs() -> Vec<Job> {
     vec![
-        job(2, JobStatus::Queued, "27 inch 4K monitors for the design team", 0),
+        job(
+            2,
+            JobStatus::Queued,
+            "27 inch 4K monitors for the design team",
+            0,
+        ),
         chairs_job(),
         Job {
             progress: 1.0,
             products_found: 20,
             log_entries: 118,
             attempts: 1,
-            ..job(3, JobStatus::Succeeded, "500 boxes of A4 printer paper, 80gsm", 190)
+            ..job(
+                3,
+                JobStatus::Succeeded,
+                "500 boxes of A4 printer paper, 80gsm",
+                190,
+            )
         },
         Job {
             progress: 0.6,
@@ -168,7 +176,12 @@ pub fn several_jobs() -> Vec<Job> {
             log_entries: 57,
             products_found: 2,
             error: Some("vendor site timed out".into()),
-            ..job(4, JobStatus::Failed, "standing desks with electric height adjustment", 2 * 1440)
+            ..job(
+                4,
+                JobStatus::Failed,
+                "standing desks with electric height adjustment",
+                2 * 1440,
+            )
         },
         Job {
             progress: 0.2,

@@ -105,7 +105,8 @@ impl Component for Help {
             ..inner
         };
         if side_by_side {
-            let [l, r] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(inner);
+            let [l, r] =
+                Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)]).areas(inner);
             frame.render_widget(Paragraph::new(left), l);
             frame.render_widget(Paragraph::new(right), r);
         } else {

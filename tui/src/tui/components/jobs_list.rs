@@ -132,7 +132,9 @@ impl Component for JobsList {
                 match (ctx.connected, self.loaded) {
                     (true, _) => "No jobs yet. Press n to start a search.",
                     (false, true) => "No jobs. Not connected to procurad right now.",
-                    (false, false) => "Not connected to procurad yet: jobs appear here once it answers.",
+                    (false, false) => {
+                        "Not connected to procurad yet: jobs appear here once it answers."
+                    }
                 },
                 ctx.theme.dim(),
             )];
@@ -140,9 +142,7 @@ impl Component for JobsList {
                 lines.push(Line::raw(""));
                 lines.push(Line::styled(reason.to_string(), ctx.theme.error()));
             }
-            let p = Paragraph::new(lines)
-                .block(block)
-                .wrap(Wrap { trim: true });
+            let p = Paragraph::new(lines).block(block).wrap(Wrap { trim: true });
             frame.render_widget(p, area);
             return;
         }
@@ -156,8 +156,10 @@ impl Component for JobsList {
             Constraint::Length(3),
             Constraint::Fill(1),
         ];
-        let header = Row::new(["ID", "STATUS", "PROG", "AGE", "FOUND", "LOGS", "TRY", "REQUEST"])
-            .style(ctx.theme.title());
+        let header = Row::new([
+            "ID", "STATUS", "PROG", "AGE", "FOUND", "LOGS", "TRY", "REQUEST",
+        ])
+        .style(ctx.theme.title());
         let rows: Vec<Row> = self.jobs.iter().map(|j| self.row(j, ctx)).collect();
         let table = Table::new(rows, widths)
             .header(header)
@@ -167,7 +169,8 @@ impl Component for JobsList {
             .highlight_symbol("› ")
             .highlight_spacing(HighlightSpacing::Always);
         // Borders and the header take three rows.
-        self.page.set(usize::from(area.height.saturating_sub(3)).max(1));
+        self.page
+            .set(usize::from(area.height.saturating_sub(3)).max(1));
         let mut state = TableState::default()
             .with_offset(self.offset.get())
             .with_selected(Some(self.selected));

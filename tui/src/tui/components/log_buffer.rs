@@ -120,7 +120,8 @@ pub(crate) mod tests {
     pub(crate) fn entry(seq: i64, level: LogLevel, node: &str, message: &str) -> LogEntry {
         LogEntry {
             seq,
-            ts: Utc.with_ymd_and_hms(2025, 1, 2, 9, 30, 0).unwrap() + chrono::Duration::seconds(seq),
+            ts: Utc.with_ymd_and_hms(2025, 1, 2, 9, 30, 0).unwrap()
+                + chrono::Duration::seconds(seq),
             level,
             node: node.into(),
             message: message.into(),
@@ -136,7 +137,8 @@ pub(crate) mod tests {
     fn overlapping_batches_are_deduplicated() {
         let mut b = LogBuffer::new();
         let mk = |r: std::ops::RangeInclusive<i64>| {
-            r.map(|s| entry(s, LogLevel::Info, "n", "m")).collect::<Vec<_>>()
+            r.map(|s| entry(s, LogLevel::Info, "n", "m"))
+                .collect::<Vec<_>>()
         };
         assert_eq!(b.extend(mk(1..=5)), 5);
         assert_eq!(b.extend(mk(4..=8)), 3);

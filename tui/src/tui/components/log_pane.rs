@@ -18,7 +18,11 @@ use super::log_buffer::LogBuffer;
 use super::{Ctx, KeyHelp, key};
 
 pub const KEYS: &[KeyHelp] = &[
-    key("↑↓ PgUp PgDn", "scroll (pauses follow)", Some(("↑↓", "scroll"))),
+    key(
+        "↑↓ PgUp PgDn",
+        "scroll (pauses follow)",
+        Some(("↑↓", "scroll")),
+    ),
     key("End f", "follow the newest", Some(("f", "follow"))),
     key("l", "cycle minimum level", Some(("l", "level"))),
     key("n", "cycle node filter", Some(("n", "node"))),
@@ -242,7 +246,10 @@ impl LogPane {
             };
             vec![Line::styled(text, ctx.theme.dim())]
         } else {
-            shown.iter().map(|e| Self::line(e, node_width, ctx)).collect()
+            shown
+                .iter()
+                .map(|e| Self::line(e, node_width, ctx))
+                .collect()
         };
         frame.render_widget(Paragraph::new(lines).block(block), area);
     }
@@ -256,7 +263,11 @@ mod tests {
     fn buffer(n: i64) -> LogBuffer {
         let mut b = LogBuffer::new();
         for s in 1..=n {
-            let level = if s % 5 == 0 { LogLevel::Warn } else { LogLevel::Info };
+            let level = if s % 5 == 0 {
+                LogLevel::Warn
+            } else {
+                LogLevel::Info
+            };
             let node = if s % 2 == 0 { "search" } else { "plan" };
             b.insert(entry(s, level, node, &format!("m{s}")));
         }

@@ -13,7 +13,11 @@ use crate::tui::sanitize::sanitize;
 
 const KEYS: &[KeyHelp] = &[
     key("Enter", "submit the search", Some(("Enter", "submit"))),
-    key("Tab S-Tab", "next / previous field", Some(("Tab", "next field"))),
+    key(
+        "Tab S-Tab",
+        "next / previous field",
+        Some(("Tab", "next field")),
+    ),
     key("Space", "toggle negotiation", Some(("Space", "toggle"))),
     key("Esc", "back, keep the draft", Some(("Esc", "back"))),
     key("← → Home End", "move the cursor", None),
@@ -245,11 +249,7 @@ impl Component for SearchForm {
         ])
         .areas(inner);
 
-        let counter = format!(
-            "{}/{} ",
-            self.char_len(),
-            SubmitSearch::MAX_REQUEST_CHARS
-        );
+        let counter = format!("{}/{} ", self.char_len(), SubmitSearch::MAX_REQUEST_CHARS);
         frame.render_widget(
             Line::from(self.label(Field::Request, "What do you want to buy?", ctx)),
             label,

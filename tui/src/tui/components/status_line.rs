@@ -105,7 +105,9 @@ impl StatusLine {
                     Span::raw(reason.clone()),
                 ])
             }
-            ConnState::Connecting { previous: Some(reason) } => Line::from(vec![
+            ConnState::Connecting {
+                previous: Some(reason),
+            } => Line::from(vec![
                 Span::styled("✗ disconnected — retrying now: ", t.error()),
                 Span::raw(reason.clone()),
             ]),

@@ -1,78 +1,167 @@
-//! Text from vendors, requests and logs is untrusted: before it reaches a
-//! terminal, escape sequences and control characters are removed so it
-//! cannot move the cursor, change colours or retitle the window.
+//! Makes untrusted text safe to put on a terminal.
+//!
+//! Product names, log messages, request text and error strings come from
+//! vendors' web pages, the LLM and other operators. Before any of it reaches
+//! the TUI or the CLI's output it goes through [`sanitize`], which removes terminal
+//! escape sequences (CSI, OSC, DCS and friends, in their 7-bit and 8-bit
+//! forms), every other control character, and the invisible Unicode
+//! characters that reorder or hide text (bidi overrides, zero-width spaces).
+//! Line breaks and tabs become spaces, so the result is always one line.
 
-use std::borrow::Cow;
-
-/// Removes ANSI/VT escape sequences and control characters. Tabs become a
-/// space; newlines are kept only when `keep_newlines` is set.
-pub fn sanitize(text: &str, keep_newlines: bool) -> Cow<'_, str> {
-    let clean = |c: char| !c.is_control() || (keep_newlines && c == '\n');
-    if text.chars().all(clean) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
+/// One line of text with no escape sequences and no control characters.
+pub fn sanitize(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut chars = input.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '\u{1b}' => skip_escape(&mut chars),
-            // C1 control sequence introducer and friends.
+            '\u{1b}' => match chars.next() {
+                Some('[') => skip_csi(&mut chars),
+                Some(']') => skip_string(&mut chars, true),
+                Some('P' | 'X' | '^' | '_') => skip_string(&mut chars, false),
+                // nF sequences: intermediates (0x20..=0x2F) then one final byte.
+                Some(i) if ('\u{20}'..='\u{2f}').contains(&i) => {
+                    while chars
+                        .next_if(|c| ('\u{20}'..='\u{2f}').contains(c))
+                        .is_some()
+                    {}
+                    chars.next();
+                }
+                // Two-character sequences (ESC 7, ESC c, ...) or a lone ESC.
+                _ => {}
+            },
             '\u{9b}' => skip_csi(&mut chars),
-            '\u{9d}' | '\u{90}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
-            '\t' => out.push(' '),
-            c if clean(c) => out.push(c),
+            '\u{9d}' => skip_string(&mut chars, true),
+            '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars, false),
+            '\n' | '\r' | '\t' | '\u{0b}' | '\u{0c}' => out.push(' '),
+            c if c.is_control() || is_invisible_format(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Skips the rest of a control sequence introducer: parameter and
+/// intermediate bytes, then the final byte (0x40..=0x7E). Stops early at
+/// anything that cannot belong to the sequence, leaving it to be judged on
+/// its own.
+fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    while let Some(&c) = chars.peek() {
+        if ('\u{40}'..='\u{7e}').contains(&c) {
+            chars.next();
+            return;
+        }
+        if ('\u{20}'..='\u{3f}').contains(&c) {
+            chars.next();
+            continue;
+        }
+        return;
+    }
+}
+
+/// Skips an OSC, DCS, SOS, PM or APC string up to its terminator (ST, that
+/// is ESC \ or 0x9C; BEL also ends an OSC).
+fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, bel_ends: bool) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{07}' if bel_ends => return,
+            '\u{9c}' => return,
+            '\u{1b}' => {
+                chars.next_if_eq(&'\\');
+                return;
+            }
             _ => {}
         }
     }
-    Cow::Owned(out)
 }
 
-fn skip_escape(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    match chars.next() {
-        Some('[') => skip_csi(chars),
-        // OSC, DCS, SOS, PM, APC: a string up to BEL or ST.
-        Some(']') | Some('P') | Some('X') | Some('^') | Some('_') => skip_string(chars),
-        // Two-character sequences (ESC c, ESC 7, ...): already consumed.
-        _ => {}
-    }
+/// Characters that change how the text around them is ordered or hide
+/// text: bidi embeddings, overrides and isolates, marks, zero-width space
+/// and the byte-order mark.
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}'
+            | '\u{200b}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{feff}'
+    )
 }
 
-fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    // Parameters and intermediates, then one final byte in @..~.
-    for c in chars.by_ref() {
-        if ('@'..='~').contains(&c) {
-            break;
-        }
-    }
-}
-
-fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
-    while let Some(c) = chars.next() {
-        if c == '\u{7}' || c == '\u{9c}' {
-            break;
-        }
-        if c == '\u{1b}' && chars.peek() == Some(&'\\') {
-            chars.next();
-            break;
-        }
-    }
+/// True when `s` holds nothing [`sanitize`] would remove or change.
+pub fn is_clean(s: &str) -> bool {
+    !s.chars().any(|c| c.is_control() || is_invisible_format(c))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::sanitize;
+    use super::*;
 
     #[test]
-    fn strips_escapes_and_controls() {
-        assert_eq!(sanitize("plain", false), "plain");
-        assert_eq!(sanitize("\u{1b}[31mred\u{1b}[0m chair", false), "red chair");
-        assert_eq!(sanitize("a\u{1b}]0;pwned\u{7}b", false), "ab");
-        assert_eq!(sanitize("a\u{1b}]8;;http://x\u{1b}\\b", false), "ab");
-        assert_eq!(sanitize("bell\u{7}\rcr\u{8}", false), "bellcr");
-        assert_eq!(sanitize("two\nlines\tx", false), "twolines x");
-        assert_eq!(sanitize("two\nlines", true), "two\nlines");
-        assert_eq!(sanitize("\u{9b}2Jc1", false), "c1");
-        assert_eq!(sanitize("trailing\u{1b}", false), "trailing");
-        assert_eq!(sanitize("unterminated\u{1b}[", false), "unterminated");
+    fn plain_text_is_kept() {
+        assert_eq!(
+            sanitize("12 chairs, €300 each — ok?"),
+            "12 chairs, €300 each — ok?"
+        );
+    }
+
+    #[test]
+    fn csi_sequences_are_removed() {
+        assert_eq!(sanitize("\u{1b}[31mred\u{1b}[0m text"), "red text");
+        assert_eq!(sanitize("a\u{1b}[2J\u{1b}[Hb"), "ab");
+        assert_eq!(sanitize("x\u{1b}[?1049hy"), "xy");
+        assert_eq!(sanitize("8bit\u{9b}1;31mcsi"), "8bitcsi");
+    }
+
+    #[test]
+    fn osc_and_string_sequences_are_removed() {
+        assert_eq!(
+            sanitize("\u{1b}]0;owned title\u{07}after"),
+            "after",
+            "OSC ended by BEL"
+        );
+        assert_eq!(
+            sanitize("\u{1b}]8;;http://evil\u{1b}\\link\u{1b}]8;;\u{1b}\\"),
+            "link",
+            "hyperlink with ST"
+        );
+        assert_eq!(sanitize("a\u{1b}Pq#0;2;0;0;0\u{1b}\\b"), "ab", "DCS");
+        assert_eq!(sanitize("a\u{9d}title\u{9c}b"), "ab", "8-bit OSC");
+        assert_eq!(sanitize("a\u{1b}_apc never ends"), "a");
+    }
+
+    #[test]
+    fn other_escapes_and_controls_are_removed() {
+        assert_eq!(sanitize("a\u{1b}(Bb"), "ab", "charset designation");
+        assert_eq!(sanitize("a\u{1b}cb"), "ab", "reset");
+        assert_eq!(sanitize("a\u{1b}"), "a", "lone ESC");
+        assert_eq!(
+            sanitize("bell\u{07}back\u{08}del\u{7f}nul\u{0}"),
+            "bellbackdelnul"
+        );
+        assert_eq!(sanitize("c1\u{85}\u{8d}x"), "c1x");
+    }
+
+    #[test]
+    fn line_breaks_and_tabs_become_spaces() {
+        assert_eq!(sanitize("one\ntwo\r\nthree\tfour"), "one two  three four");
+    }
+
+    #[test]
+    fn bidi_and_zero_width_characters_are_removed() {
+        assert_eq!(sanitize("abc\u{202e}fed\u{202c}"), "abcfed");
+        assert_eq!(sanitize("in\u{200b}visible\u{feff}"), "invisible");
+        assert_eq!(sanitize("\u{2066}iso\u{2069}"), "iso");
+    }
+
+    #[test]
+    fn result_is_always_clean() {
+        let nasty = "\u{1b}[1;31m\u{1b}]52;c;Zm9v\u{07}\u{9b}5n\u{0}\u{1f}\u{202e}x\u{1b}";
+        let clean = sanitize(nasty);
+        assert!(is_clean(&clean), "{clean:?}");
+        assert_eq!(clean, "x");
     }
 }

@@ -19,8 +19,12 @@ use crate::{PROTOCOL_VERSION, VERSION};
 /// disconnected; nothing else is affected.
 pub const MAX_FRAME_BYTES: usize = 4 * 1024 * 1024;
 
-pub type ServerTransport<Req, Resp> =
-    Transport<UnixStream, ClientMessage<Req>, Response<Resp>, Json<ClientMessage<Req>, Response<Resp>>>;
+pub type ServerTransport<Req, Resp> = Transport<
+    UnixStream,
+    ClientMessage<Req>,
+    Response<Resp>,
+    Json<ClientMessage<Req>, Response<Resp>>,
+>;
 
 fn codec() -> LengthDelimitedCodec {
     LengthDelimitedCodec::builder()
@@ -48,7 +52,12 @@ where
 pub fn default_socket_path() -> PathBuf {
     if let Some(dir) = std::env::var_os("RUNTIME_DIRECTORY").filter(|d| !d.is_empty()) {
         // systemd may list several directories separated by ':'.
-        let first = dir.to_string_lossy().split(':').next().unwrap_or("").to_string();
+        let first = dir
+            .to_string_lossy()
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .to_string();
         return Path::new(&first).join("procurad.sock");
     }
     if let Some(dir) = std::env::var_os("XDG_RUNTIME_DIR").filter(|d| !d.is_empty()) {

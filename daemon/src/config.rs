@@ -117,7 +117,12 @@ impl JobsConfig {
 /// `$XDG_STATE_HOME/procura`, else `~/.local/state/procura`.
 pub fn default_state_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os("STATE_DIRECTORY").filter(|d| !d.is_empty()) {
-        let first = dir.to_string_lossy().split(':').next().unwrap_or("").to_string();
+        let first = dir
+            .to_string_lossy()
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .to_string();
         return PathBuf::from(first);
     }
     // SAFETY: geteuid has no preconditions and cannot fail.
@@ -203,10 +208,14 @@ impl Config {
             )));
         }
         if self.jobs.max_attempts < 1 {
-            return Err(ConfigError::Invalid("jobs.max_attempts must be at least 1".into()));
+            return Err(ConfigError::Invalid(
+                "jobs.max_attempts must be at least 1".into(),
+            ));
         }
         if self.database.pool_size < 2 {
-            return Err(ConfigError::Invalid("database.pool_size must be at least 2".into()));
+            return Err(ConfigError::Invalid(
+                "database.pool_size must be at least 2".into(),
+            ));
         }
         if let Some(url) = &self.database.url
             && !(url.starts_with("postgres://") || url.starts_with("postgresql://"))

@@ -48,7 +48,11 @@ impl Hub {
 
 /// Relays NOTIFYs from the database into the hub until `shutdown`, and
 /// reconnects after a lost connection.
-pub async fn relay_notifications(db: Database, hub: std::sync::Arc<Hub>, shutdown: CancellationToken) {
+pub async fn relay_notifications(
+    db: Database,
+    hub: std::sync::Arc<Hub>,
+    shutdown: CancellationToken,
+) {
     let mut backoff = Duration::from_millis(100);
     while !shutdown.is_cancelled() {
         match listen_once(&db, &hub, &shutdown).await {

@@ -53,7 +53,10 @@ pub async fn run(config: Config) -> Result<(), DaemonError> {
 /// Runs the daemon until `shutdown` completes, then stops cleanly: no new
 /// claims, running jobs settled or handed back, private Postgres stopped,
 /// socket removed.
-pub async fn run_until(config: Config, shutdown: impl Future<Output = ()>) -> Result<(), DaemonError> {
+pub async fn run_until(
+    config: Config,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), DaemonError> {
     config.validate()?;
     let started = Instant::now();
     std::fs::create_dir_all(&config.state_dir).map_err(|source| DaemonError::StateDir {
@@ -76,7 +79,11 @@ async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), DaemonError> {
     let (embedded, url, database_label) = match &config.database.url {
-        Some(url) => (None, url.clone(), format!("postgres {}", db::redact_url(url))),
+        Some(url) => (
+            None,
+            url.clone(),
+            format!("postgres {}", db::redact_url(url)),
+        ),
         None => {
             let pg = EmbeddedPostgres::start(&config.state_dir).await?;
             let url = pg.database_url();
@@ -87,7 +94,8 @@ async fn serve(
             (Some(pg), url, label)
         }
     };
-    let outcome = serve_on_database(&config, listener, started, shutdown, &url, database_label).await;
+    let outcome =
+        serve_on_database(&config, listener, started, shutdown, &url, database_label).await;
     if let Some(pg) = embedded
         && let Err(e) = pg.stop().await
     {
@@ -117,7 +125,11 @@ async fn serve_on_database(
     );
     let stop = CancellationToken::new();
     let hub = Arc::new(Hub::default());
-    let relay = tokio::spawn(hub::relay_notifications(db.clone(), hub.clone(), stop.clone()));
+    let relay = tokio::spawn(hub::relay_notifications(
+        db.clone(),
+        hub.clone(),
+        stop.clone(),
+    ));
     let busy = Arc::new(AtomicU32::new(0));
     let runner = Runner {
         db: db.clone(),
@@ -125,7 +137,8 @@ async fn serve_on_database(
         config: Arc::new(config.clone()),
         owner: daemon_id.clone(),
     };
-    let mut workers = agent::worker::spawn_workers(runner, config.jobs.workers, busy.clone(), stop.clone());
+    let mut workers =
+        agent::worker::spawn_workers(runner, config.jobs.workers, busy.clone(), stop.clone());
     let shared = Arc::new(Shared {
         db,
         hub,

@@ -109,7 +109,11 @@ impl Session {
 
     async fn log_event(&self, id: JobId, level: LogLevel, message: String) -> Result<(), ApiError> {
         let entry = NewLogEntry::new(level, "operator", message);
-        self.shared.db.append_logs(id, &[entry]).await.map_err(internal)?;
+        self.shared
+            .db
+            .append_logs(id, &[entry])
+            .await
+            .map_err(internal)?;
         self.shared.hub.log_grew(id);
         Ok(())
     }
@@ -184,12 +188,17 @@ impl Procura for Session {
                 SubmitSearch::MAX_REQUEST_CHARS
             )));
         }
-        if request.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        if request
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
             return Err(ApiError::InvalidRequest(
                 "the request contains control characters".into(),
             ));
         }
-        let max_results = search.max_results.unwrap_or(SubmitSearch::DEFAULT_MAX_RESULTS);
+        let max_results = search
+            .max_results
+            .unwrap_or(SubmitSearch::DEFAULT_MAX_RESULTS);
         if max_results == 0 || max_results > SubmitSearch::MAX_RESULTS_LIMIT {
             return Err(ApiError::InvalidRequest(format!(
                 "max_results must be between 1 and {}, not {max_results}",
@@ -232,8 +241,12 @@ impl Procura for Session {
             .await
             .map_err(internal)?
             .map_err(|r| refused(id, "cancel", r))?;
-        self.log_event(id, LogLevel::Warn, format!("cancel requested by {}", user.name))
-            .await?;
+        self.log_event(
+            id,
+            LogLevel::Warn,
+            format!("cancel requested by {}", user.name),
+        )
+        .await?;
         self.job_for(user, id).await
     }
 
@@ -246,8 +259,12 @@ impl Procura for Session {
             .map_err(internal)?
             .map_err(|r| refused(id, "retry", r))?;
         self.shared.hub.work_queued();
-        self.log_event(id, LogLevel::Info, format!("retry requested by {}", user.name))
-            .await?;
+        self.log_event(
+            id,
+            LogLevel::Info,
+            format!("retry requested by {}", user.name),
+        )
+        .await?;
         self.job_for(user, id).await
     }
 
@@ -259,8 +276,8 @@ impl Procura for Session {
         max_wait_ms: u64,
     ) -> Result<WatchBatch, ApiError> {
         let user = self.operator().await?;
-        let deadline = tokio::time::Instant::now()
-            + Duration::from_millis(max_wait_ms.min(MAX_WATCH_WAIT_MS));
+        let deadline =
+            tokio::time::Instant::now() + Duration::from_millis(max_wait_ms.min(MAX_WATCH_WAIT_MS));
         // Subscribe before looking, so an append between the look and the
         // wait still wakes us.
         let mut grew = self.shared.hub.subscribe_logs();
@@ -275,16 +292,29 @@ impl Procura for Session {
                 .ok_or_else(|| ApiError::not_found("job", id))?;
             let status = row.status().map_err(internal)?;
             if row.last_log_seq > after_seq {
-                let entries = self.shared.db.logs_after(id, after_seq).await.map_err(internal)?;
+                let entries = self
+                    .shared
+                    .db
+                    .logs_after(id, after_seq)
+                    .await
+                    .map_err(internal)?;
                 return Ok(WatchBatch { entries, status });
             }
             if status.is_terminal() {
-                return Ok(WatchBatch { entries: Vec::new(), status });
+                return Ok(WatchBatch {
+                    entries: Vec::new(),
+                    status,
+                });
             }
             loop {
                 let woke = tokio::time::timeout_at(deadline, grew.recv()).await;
                 match woke {
-                    Err(_) => return Ok(WatchBatch { entries: Vec::new(), status }),
+                    Err(_) => {
+                        return Ok(WatchBatch {
+                            entries: Vec::new(),
+                            status,
+                        });
+                    }
                     Ok(Ok(job)) if job == id => break,
                     Ok(Ok(_)) => continue,
                     // Missed some wake-ups: look again.
@@ -310,7 +340,10 @@ impl Procura for Session {
             ..new
         };
         if new.uid > i32::MAX as u32 {
-            return Err(ApiError::InvalidRequest(format!("uid {} is out of range", new.uid)));
+            return Err(ApiError::InvalidRequest(format!(
+                "uid {} is out of range",
+                new.uid
+            )));
         }
         self.shared
             .db

@@ -17,7 +17,9 @@ use crate::server::{Session, Shared};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SocketError {
-    #[error("another procurad is already answering on {0}; stop it first or choose another --socket")]
+    #[error(
+        "another procurad is already answering on {0}; stop it first or choose another --socket"
+    )]
     InUse(PathBuf),
     #[error("cannot prepare socket {path}: {source}")]
     Io { path: PathBuf, source: io::Error },

@@ -15,7 +15,10 @@ use tempfile::TempDir;
 pub fn binary(name: &str) -> PathBuf {
     let exe = std::env::current_exe().expect("the test binary knows its own path");
     // target/<profile>/deps/<test> or target/<profile>/<bench>
-    let mut dir = exe.parent().expect("test binary has a directory").to_path_buf();
+    let mut dir = exe
+        .parent()
+        .expect("test binary has a directory")
+        .to_path_buf();
     if dir.ends_with("deps") {
         dir.pop();
     }
@@ -69,8 +72,11 @@ impl Daemon {
             .expect("create temp dir");
         // Run as root, the private Postgres runs as an unprivileged user,
         // which must be able to pass through this directory.
-        std::fs::set_permissions(dir.path(), std::os::unix::fs::PermissionsExt::from_mode(0o711))
-            .expect("chmod temp dir");
+        std::fs::set_permissions(
+            dir.path(),
+            std::os::unix::fs::PermissionsExt::from_mode(0o711),
+        )
+        .expect("chmod temp dir");
         let mut daemon = Daemon {
             dir,
             options,
@@ -109,8 +115,12 @@ impl Daemon {
     pub fn spawn(&mut self) -> Duration {
         assert!(self.child.is_none(), "daemon already running");
         self.starts += 1;
-        let log = std::fs::File::create(self.dir.path().join(format!("procurad.{}.log", self.starts)))
-            .expect("create daemon log");
+        let log = std::fs::File::create(
+            self.dir
+                .path()
+                .join(format!("procurad.{}.log", self.starts)),
+        )
+        .expect("create daemon log");
         let mut cmd = Command::new(binary("procurad"));
         cmd.arg("--state-dir")
             .arg(self.state_dir())
@@ -119,7 +129,10 @@ impl Daemon {
             .env("PROCURA_LOG", "info")
             .env("PROCURA_WORKERS", self.options.workers.to_string())
             .env("PROCURA_LEASE_MS", self.options.lease_ms.to_string())
-            .env("PROCURA_STEP_DELAY_MS", self.options.step_delay_ms.to_string())
+            .env(
+                "PROCURA_STEP_DELAY_MS",
+                self.options.step_delay_ms.to_string(),
+            )
             .env_remove("PROCURA_DATABASE_URL")
             .env_remove("PROCURA_SOCKET")
             .stdin(Stdio::null())
@@ -140,12 +153,19 @@ impl Daemon {
             if let Some(child) = self.child.as_mut()
                 && let Ok(Some(status)) = child.try_wait()
             {
-                panic!("procurad exited with {status} before answering:\n{}", self.logs());
+                panic!(
+                    "procurad exited with {status} before answering:\n{}",
+                    self.logs()
+                );
             }
             if std::os::unix::net::UnixStream::connect(self.socket()).is_ok() && self.answers() {
                 return;
             }
-            assert!(Instant::now() < give_up, "procurad did not answer within {limit:?}:\n{}", self.logs());
+            assert!(
+                Instant::now() < give_up,
+                "procurad did not answer within {limit:?}:\n{}",
+                self.logs()
+            );
             std::thread::sleep(Duration::from_millis(10));
         }
     }
@@ -163,7 +183,8 @@ impl Daemon {
     pub fn logs(&self) -> String {
         (1..=self.starts)
             .map(|n| {
-                std::fs::read_to_string(self.dir.path().join(format!("procurad.{n}.log"))).unwrap_or_default()
+                std::fs::read_to_string(self.dir.path().join(format!("procurad.{n}.log")))
+                    .unwrap_or_default()
             })
             .collect::<Vec<_>>()
             .join("\n--- restart ---\n")
@@ -191,7 +212,11 @@ impl Daemon {
             if let Some(status) = child.try_wait().expect("wait for procurad") {
                 return status;
             }
-            assert!(Instant::now() < give_up, "procurad did not stop on SIGTERM:\n{}", self.logs());
+            assert!(
+                Instant::now() < give_up,
+                "procurad did not stop on SIGTERM:\n{}",
+                self.logs()
+            );
             std::thread::sleep(Duration::from_millis(10));
         }
     }
@@ -217,7 +242,10 @@ impl Daemon {
             String::from_utf8_lossy(&out.stderr)
         );
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!("procura {args:?} printed no JSON ({e}):\n{}", String::from_utf8_lossy(&out.stdout))
+            panic!(
+                "procura {args:?} printed no JSON ({e}):\n{}",
+                String::from_utf8_lossy(&out.stdout)
+            )
         })
     }
 
@@ -253,7 +281,11 @@ pub fn stop_orphaned_postgres(state_dir: &Path) {
     let Ok(text) = std::fs::read_to_string(pid_file) else {
         return;
     };
-    if let Some(pid) = text.lines().next().and_then(|l| l.trim().parse::<i32>().ok()) {
+    if let Some(pid) = text
+        .lines()
+        .next()
+        .and_then(|l| l.trim().parse::<i32>().ok())
+    {
         // SAFETY: kill(2) on a pid read from the cluster's own pid file.
         unsafe { libc::kill(pid, libc::SIGQUIT) };
     }
@@ -279,7 +311,10 @@ where
         if let Some(v) = check().await {
             return v;
         }
-        assert!(tokio::time::Instant::now() < give_up, "timed out after {limit:?} waiting for {what}");
+        assert!(
+            tokio::time::Instant::now() < give_up,
+            "timed out after {limit:?} waiting for {what}"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }

@@ -18,7 +18,10 @@ async fn cancel_and_retry() {
     let client = daemon.client().await;
     let ctx = || context_with_timeout(Duration::from_secs(10));
     let running = client
-        .submit_search(ctx(), SubmitSearch::new("8 monitor arms for 27 inch screens under £90 each"))
+        .submit_search(
+            ctx(),
+            SubmitSearch::new("8 monitor arms for 27 inch screens under £90 each"),
+        )
         .await
         .unwrap()
         .unwrap()
@@ -52,13 +55,30 @@ async fn cancel_and_retry() {
     .await;
     assert_eq!(stopped.status, JobStatus::Cancelled);
     let logs = all_logs(&client, running).await;
-    assert!(logs.iter().any(|e| e.message.starts_with("cancel requested by")));
-    assert!(logs.iter().any(|e| e.message == "job cancelled at a node boundary"));
+    assert!(
+        logs.iter()
+            .any(|e| e.message.starts_with("cancel requested by"))
+    );
+    assert!(
+        logs.iter()
+            .any(|e| e.message == "job cancelled at a node boundary")
+    );
 
     // Cancelling again, or something unknown, is refused with a reason.
-    let again = client.cancel_job(ctx(), running).await.unwrap().unwrap_err();
-    assert!(matches!(again, ApiError::Conflict(ref m) if m.contains("it is cancelled")), "{again}");
-    let unknown = client.cancel_job(ctx(), uuid::Uuid::new_v4()).await.unwrap().unwrap_err();
+    let again = client
+        .cancel_job(ctx(), running)
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        matches!(again, ApiError::Conflict(ref m) if m.contains("it is cancelled")),
+        "{again}"
+    );
+    let unknown = client
+        .cancel_job(ctx(), uuid::Uuid::new_v4())
+        .await
+        .unwrap()
+        .unwrap_err();
     assert!(matches!(unknown, ApiError::NotFound { .. }), "{unknown}");
 
     // Retry: both resume and succeed; finished nodes are not run again.
@@ -66,7 +86,10 @@ async fn cancel_and_retry() {
         let retried = client.retry_job(ctx(), id).await.unwrap().unwrap();
         // An idle worker may have claimed it already.
         assert!(
-            matches!(retried.status, JobStatus::Queued | JobStatus::Running | JobStatus::Succeeded),
+            matches!(
+                retried.status,
+                JobStatus::Queued | JobStatus::Running | JobStatus::Succeeded
+            ),
             "{retried:?}"
         );
         assert!(!retried.cancel_requested);
@@ -86,5 +109,8 @@ async fn cancel_and_retry() {
         assert_eq!(seqs, (1..=logs.len() as i64).collect::<Vec<_>>());
     }
     let twice = client.retry_job(ctx(), queued).await.unwrap().unwrap_err();
-    assert!(matches!(twice, ApiError::Conflict(ref m) if m.contains("it is succeeded")), "{twice}");
+    assert!(
+        matches!(twice, ApiError::Conflict(ref m) if m.contains("it is succeeded")),
+        "{twice}"
+    );
 }

@@ -38,19 +38,33 @@ fn search_jobs_logs_status_over_the_cli() {
     assert_eq!(spec["budget"]["currency"], "USD", "{spec}");
     assert_eq!(spec["budget"]["scope"], "per_unit", "{spec}");
     assert_eq!(spec["deadline"], "2027-01-15", "{spec}");
-    assert!(spec["keywords"].as_array().unwrap().iter().any(|k| k == "chair"), "{spec}");
+    assert!(
+        spec["keywords"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k == "chair"),
+        "{spec}"
+    );
     assert!(spec["required_specs"].is_array(), "{spec}");
 
     let jobs = daemon.procura_json(&["jobs", "--json"]);
     let jobs = jobs.as_array().expect("jobs --json prints an array");
     assert_eq!(jobs.len(), 2);
-    assert!(jobs.iter().all(|j| j["id"].is_string() && j["status"].is_string()));
+    assert!(
+        jobs.iter()
+            .all(|j| j["id"].is_string() && j["status"].is_string())
+    );
     // Newest first.
     assert_eq!(jobs[0]["id"], done["id"]);
 
     let id = done["id"].as_str().unwrap();
     let out = daemon.procura(&["logs", id, "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
         .unwrap()
         .lines()
@@ -84,7 +98,14 @@ fn search_jobs_logs_status_over_the_cli() {
     let long = "x".repeat(5000);
     let too_long = daemon.procura(&["search", &long]);
     assert!(String::from_utf8_lossy(&too_long.stderr).contains("limit is 4000"));
-    assert_eq!(daemon.procura_json(&["jobs", "--json"]).as_array().unwrap().len(), 2);
+    assert_eq!(
+        daemon
+            .procura_json(&["jobs", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 #[test]

@@ -25,7 +25,10 @@ async fn a_killed_daemons_job_finishes_exactly_once_on_the_next() {
     for kill_after_entries in [1_i64, 3, 6] {
         let client = daemon.client().await;
         let id = client
-            .submit_search(context_with_timeout(Duration::from_secs(10)), SubmitSearch::new(REQUEST))
+            .submit_search(
+                context_with_timeout(Duration::from_secs(10)),
+                SubmitSearch::new(REQUEST),
+            )
             .await
             .unwrap()
             .unwrap()
@@ -34,25 +37,39 @@ async fn a_killed_daemons_job_finishes_exactly_once_on_the_next() {
             let client = client.clone();
             async move {
                 let j = job(&client, id).await;
-                (j.status == JobStatus::Running && j.log_entries >= kill_after_entries).then_some(())
+                (j.status == JobStatus::Running && j.log_entries >= kill_after_entries)
+                    .then_some(())
             }
         })
         .await;
         let before = job(&client, id).await;
-        assert_eq!(before.status, JobStatus::Running, "killed too late to test anything");
+        assert_eq!(
+            before.status,
+            JobStatus::Running,
+            "killed too late to test anything"
+        );
         daemon.kill9();
         daemon.spawn();
 
         let client = daemon.client().await;
-        let done = wait_for("the job to end on the new daemon", Duration::from_secs(60), || {
-            let client = client.clone();
-            async move {
-                let j = job(&client, id).await;
-                j.status.is_terminal().then_some(j)
-            }
-        })
+        let done = wait_for(
+            "the job to end on the new daemon",
+            Duration::from_secs(60),
+            || {
+                let client = client.clone();
+                async move {
+                    let j = job(&client, id).await;
+                    j.status.is_terminal().then_some(j)
+                }
+            },
+        )
         .await;
-        assert_eq!(done.status, JobStatus::Succeeded, "{done:?}\n{}", daemon.logs());
+        assert_eq!(
+            done.status,
+            JobStatus::Succeeded,
+            "{done:?}\n{}",
+            daemon.logs()
+        );
         assert_eq!(done.attempts, 2, "claimed once per daemon");
         assert_eq!(done.spec.as_ref().and_then(|s| s.quantity), Some(20));
 
@@ -64,9 +81,16 @@ async fn a_killed_daemons_job_finishes_exactly_once_on_the_next() {
 
         let finished = logs.iter().filter(|e| e.message == "job succeeded").count();
         assert_eq!(finished, 1, "finished exactly once");
-        let claims: Vec<_> = logs.iter().filter(|e| e.message.starts_with("claimed by")).collect();
+        let claims: Vec<_> = logs
+            .iter()
+            .filter(|e| e.message.starts_with("claimed by"))
+            .collect();
         assert_eq!(claims.len(), 2, "{claims:?}");
-        assert!(claims[1].message.contains("attempt 2"), "{}", claims[1].message);
+        assert!(
+            claims[1].message.contains("attempt 2"),
+            "{}",
+            claims[1].message
+        );
 
         // Each plan step appears once even though the plan ran twice.
         let plan: Vec<&str> = logs
@@ -75,8 +99,15 @@ async fn a_killed_daemons_job_finishes_exactly_once_on_the_next() {
             .map(|e| e.message.as_str())
             .collect();
         let unique: HashSet<&str> = plan.iter().copied().collect();
-        assert_eq!(plan.len(), unique.len(), "a plan step was logged twice: {plan:#?}");
-        assert!(plan.iter().any(|m| m.starts_with("plan ready")), "{plan:#?}");
+        assert_eq!(
+            plan.len(),
+            unique.len(),
+            "a plan step was logged twice: {plan:#?}"
+        );
+        assert!(
+            plan.iter().any(|m| m.starts_with("plan ready")),
+            "{plan:#?}"
+        );
         assert_eq!(plan.iter().filter(|m| **m == "plan done").count(), 1);
     }
 }

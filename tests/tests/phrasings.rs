@@ -20,7 +20,12 @@ fn next_occurrence(month_day: &str, today: NaiveDate) -> NaiveDate {
 fn lower_set(v: &Value) -> Vec<String> {
     let mut out: Vec<String> = v
         .as_array()
-        .map(|a| a.iter().filter_map(|s| s.as_str()).map(str::to_lowercase).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|s| s.as_str())
+                .map(str::to_lowercase)
+                .collect()
+        })
         .unwrap_or_default();
     out.sort();
     out
@@ -73,7 +78,10 @@ fn check(request: &str, expect: &Value, spec: &Value, today: NaiveDate) -> Vec<S
                 "{}={}{}{}",
                 r["name"].as_str().unwrap_or(""),
                 r["value"].as_str().unwrap_or(""),
-                r["unit"].as_str().map(|u| format!(" {u}")).unwrap_or_default(),
+                r["unit"]
+                    .as_str()
+                    .map(|u| format!(" {u}"))
+                    .unwrap_or_default(),
                 r.get("comparator")
                     .and_then(Value::as_str)
                     .filter(|c| *c != "eq")
@@ -100,7 +108,10 @@ fn check(request: &str, expect: &Value, spec: &Value, today: NaiveDate) -> Vec<S
             }
         }
     }
-    wrong.into_iter().map(|w| format!("{request:?}: {w}")).collect()
+    wrong
+        .into_iter()
+        .map(|w| format!("{request:?}: {w}"))
+        .collect()
 }
 
 #[test]
@@ -118,7 +129,12 @@ fn every_phrasing_parses_to_its_spec_through_the_daemon() {
         assert_eq!(job["status"], "succeeded", "{request}: {job}");
         let created: chrono::DateTime<Utc> =
             serde_json::from_value(job["created_at"].clone()).expect("created_at");
-        failures.extend(check(request, &case["expect"], &job["spec"], created.date_naive()));
+        failures.extend(check(
+            request,
+            &case["expect"],
+            &job["spec"],
+            created.date_naive(),
+        ));
     }
     assert!(
         failures.is_empty(),

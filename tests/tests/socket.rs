@@ -22,7 +22,11 @@ fn unknown_uids_are_refused_and_roles_enforced() {
         return;
     }
     let daemon = Daemon::start(DaemonOptions::default());
-    let mode = std::fs::metadata(daemon.socket()).unwrap().permissions().mode() & 0o777;
+    let mode = std::fs::metadata(daemon.socket())
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
     assert_eq!(mode, 0o660, "the socket is rw for owner and group only");
 
     // Let uid 65534 reach the socket (it is not in root's group) and run a
@@ -48,19 +52,36 @@ fn unknown_uids_are_refused_and_roles_enforced() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("not authorised: unix uid 65534"), "{err}");
 
-    let added = daemon.procura(&["admin", "users", "add", "guest", "--uid", "65534", "--role", "viewer"]);
-    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let added = daemon.procura(&[
+        "admin", "users", "add", "guest", "--uid", "65534", "--role", "viewer",
+    ]);
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
     let out = as_nobody(&["status", "--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let out = as_nobody(&["search", "10 chairs"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("needs the operator role") && err.contains("guest is viewer"), "{err}");
-    let out = as_nobody(&["admin", "users", "add", "x", "--uid", "4242", "--role", "admin"]);
+    assert!(
+        err.contains("needs the operator role") && err.contains("guest is viewer"),
+        "{err}"
+    );
+    let out = as_nobody(&[
+        "admin", "users", "add", "x", "--uid", "4242", "--role", "admin",
+    ]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs the admin role"));
 
-    let dup = daemon.procura(&["admin", "users", "add", "other", "--uid", "65534", "--role", "operator"]);
+    let dup = daemon.procura(&[
+        "admin", "users", "add", "other", "--uid", "65534", "--role", "operator",
+    ]);
     assert!(String::from_utf8_lossy(&dup.stderr).contains("already belongs to operator guest"));
     let bad_role = daemon.procura(&["admin", "users", "add", "x", "--uid", "5", "--role", "boss"]);
     assert!(String::from_utf8_lossy(&bad_role.stderr).contains("unknown role"));
@@ -94,12 +115,20 @@ async fn garbage_on_the_socket_harms_no_other_client() {
     // Valid JSON of the wrong shape.
     send(b"\x00\x00\x00\x0b{\"a\":[1,2]}");
     // Noise.
-    let noise: Vec<u8> = (0..65_536u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let noise: Vec<u8> = (0..65_536u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
     send(&noise);
 
     // The first client's connection still works, and so do new ones.
     status().await.unwrap().unwrap();
-    daemon.client().await.status(context_with_timeout(Duration::from_secs(5))).await.unwrap().unwrap();
+    daemon
+        .client()
+        .await
+        .status(context_with_timeout(Duration::from_secs(5)))
+        .await
+        .unwrap()
+        .unwrap();
 }
 
 #[test]

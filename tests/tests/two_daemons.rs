@@ -21,7 +21,10 @@ async fn two_daemons_never_run_the_same_job_twice() {
         .await
         .unwrap()
         .unwrap();
-    assert!(status.backends.database.starts_with("postgres "), "{status:?}");
+    assert!(
+        status.backends.database.starts_with("postgres "),
+        "{status:?}"
+    );
 
     let mut submits = Vec::new();
     for n in 0..100 {
@@ -65,16 +68,30 @@ async fn two_daemons_never_run_the_same_job_twice() {
     let mut runs_by_daemon: HashMap<String, usize> = HashMap::new();
     for job in &jobs {
         assert_eq!(job.status, JobStatus::Succeeded, "{job:?}");
-        assert_eq!(job.attempts, 1, "job {} was claimed {} times", job.id, job.attempts);
+        assert_eq!(
+            job.attempts, 1,
+            "job {} was claimed {} times",
+            job.id, job.attempts
+        );
         let logs = all_logs(&client, job.id).await;
-        let claims: Vec<_> = logs.iter().filter(|e| e.message.starts_with("claimed by")).collect();
+        let claims: Vec<_> = logs
+            .iter()
+            .filter(|e| e.message.starts_with("claimed by"))
+            .collect();
         assert_eq!(claims.len(), 1, "job {} ran {} times", job.id, claims.len());
-        assert_eq!(logs.iter().filter(|e| e.message == "job succeeded").count(), 1);
+        assert_eq!(
+            logs.iter().filter(|e| e.message == "job succeeded").count(),
+            1
+        );
         *runs_by_daemon
             .entry(claims[0].data["daemon"].as_str().unwrap().to_string())
             .or_default() += 1;
     }
     assert_eq!(runs_by_daemon.values().sum::<usize>(), 100);
-    assert_eq!(runs_by_daemon.len(), 2, "both daemons took work: {runs_by_daemon:?}");
+    assert_eq!(
+        runs_by_daemon.len(),
+        2,
+        "both daemons took work: {runs_by_daemon:?}"
+    );
     drop(second);
 }

@@ -57,7 +57,10 @@ async fn a_follower_sees_every_entry_once_across_a_daemon_restart() {
     let mut stderr = String::new();
     std::io::Read::read_to_string(&mut follower.stderr.take().unwrap(), &mut stderr).unwrap();
     assert!(status.success(), "follower failed: {stderr}");
-    assert!(stderr.contains("reconnecting"), "the follower did lose the daemon: {stderr}");
+    assert!(
+        stderr.contains("reconnecting"),
+        "the follower did lose the daemon: {stderr}"
+    );
 
     let client = daemon.client().await;
     let done = job(&client, id).await;
@@ -65,8 +68,14 @@ async fn a_follower_sees_every_entry_once_across_a_daemon_restart() {
     let seqs: Vec<i64> = lines.iter().map(|l| l["seq"].as_i64().unwrap()).collect();
     let expected: Vec<i64> = (1..=done.log_entries).collect();
     assert_eq!(seqs, expected, "every entry exactly once, in order");
-    let messages: Vec<&str> = lines.iter().map(|l| l["message"].as_str().unwrap()).collect();
-    assert!(messages.iter().any(|m| m.contains("returned to the queue")), "{messages:#?}");
+    let messages: Vec<&str> = lines
+        .iter()
+        .map(|l| l["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("returned to the queue")),
+        "{messages:#?}"
+    );
     assert_eq!(messages.last(), Some(&"job succeeded"));
 }
 
@@ -87,15 +96,27 @@ async fn the_long_poll_returns_at_once_on_news_and_on_time_without() {
         .id;
     // Waits for the first entry, then returns it without waiting out max_wait.
     let started = Instant::now();
-    let first = client.watch_job(ctx(), id, 0, 20_000).await.unwrap().unwrap();
+    let first = client
+        .watch_job(ctx(), id, 0, 20_000)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(!first.entries.is_empty());
     assert!(started.elapsed() < Duration::from_secs(10));
     let last = first.entries.last().unwrap().seq;
     // The next call blocks until the next step (~300 ms later), not 20 s.
     let started = Instant::now();
-    let next = client.watch_job(ctx(), id, last, 20_000).await.unwrap().unwrap();
+    let next = client
+        .watch_job(ctx(), id, last, 20_000)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(next.entries.first().map(|e| e.seq), Some(last + 1));
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
 
     let done = wait_for("the job to end", Duration::from_secs(30), || {
         let client = client.clone();
@@ -117,7 +138,10 @@ async fn the_long_poll_returns_at_once_on_news_and_on_time_without() {
 
     // A job that is still queued: nothing arrives, so max_wait is honoured.
     let blocker = client
-        .submit_search(ctx(), SubmitSearch::new("office chairs with a deliberately long plan"))
+        .submit_search(
+            ctx(),
+            SubmitSearch::new("office chairs with a deliberately long plan"),
+        )
         .await
         .unwrap()
         .unwrap()
@@ -130,8 +154,15 @@ async fn the_long_poll_returns_at_once_on_news_and_on_time_without() {
         .id;
     let _ = blocker;
     let started = Instant::now();
-    let quiet = client.watch_job(ctx(), queued, 10_000, 700).await.unwrap().unwrap();
+    let quiet = client
+        .watch_job(ctx(), queued, 10_000, 700)
+        .await
+        .unwrap()
+        .unwrap();
     let waited = started.elapsed();
     assert!(quiet.entries.is_empty());
-    assert!(waited >= Duration::from_millis(650) && waited < Duration::from_secs(5), "{waited:?}");
+    assert!(
+        waited >= Duration::from_millis(650) && waited < Duration::from_secs(5),
+        "{waited:?}"
+    );
 }

@@ -19,7 +19,9 @@ fn main() -> ExitCode {
     };
     let outcome = runtime.block_on(async {
         match args.command {
-            None => procura_tui::tui::run(cli_socket(&args.socket)).await.map(|()| 0),
+            None => procura_tui::tui::run(cli_socket(&args.socket))
+                .await
+                .map(|()| 0),
             Some(command) => cli::run(args.socket, command).await,
         }
     });

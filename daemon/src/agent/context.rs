@@ -8,9 +8,9 @@ use procura_common::log::LogLevel;
 use tokio_util::sync::CancellationToken;
 
 use super::{Checkpoints, Interruption, Node, NodeError};
+use crate::db::Database;
 use crate::db::logs::NewLogEntry;
 use crate::db::models::JobRow;
-use crate::db::Database;
 use crate::hub::Hub;
 
 pub struct NodeContext<'a> {

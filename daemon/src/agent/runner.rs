@@ -74,7 +74,11 @@ impl Runner {
                 "claimed by {} (attempt {}); resuming after {}",
                 self.owner,
                 job.attempts,
-                if done.is_empty() { "nothing".to_string() } else { done.join(", ") }
+                if done.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    done.join(", ")
+                }
             )
         } else {
             format!("claimed by {}", self.owner)
@@ -115,8 +119,9 @@ impl Runner {
                     spec: Some(spec.clone()),
                 },
             };
-            let log = NewLogEntry::new(LogLevel::Info, node.name(), format!("{} done", node.name()))
-                .keyed(format!("{}/done", node.name()));
+            let log =
+                NewLogEntry::new(LogLevel::Info, node.name(), format!("{} done", node.name()))
+                    .keyed(format!("{}/done", node.name()));
             let progress = (index + 1) as f32 / total;
             match self
                 .db
@@ -156,7 +161,11 @@ impl Runner {
         Ok(())
     }
 
-    async fn settle(&self, job: &JobRow, outcome: Result<(), NodeError>) -> Result<(), crate::db::DbError> {
+    async fn settle(
+        &self,
+        job: &JobRow,
+        outcome: Result<(), NodeError>,
+    ) -> Result<(), crate::db::DbError> {
         let (ending, log) = match outcome {
             Ok(()) => (
                 Ending::Succeeded,

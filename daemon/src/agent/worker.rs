@@ -36,7 +36,11 @@ async fn work(index: u32, runner: Runner, busy: Arc<AtomicU32>, shutdown: Cancel
         let woken = runner.hub.work().notified();
         tokio::pin!(woken);
         woken.as_mut().enable();
-        match runner.db.claim_job(&runner.owner, runner.config.jobs.lease()).await {
+        match runner
+            .db
+            .claim_job(&runner.owner, runner.config.jobs.lease())
+            .await
+        {
             Ok(Some(job)) => {
                 backoff = Duration::from_millis(50);
                 tracing::info!(worker = index, job = %job.id, attempt = job.attempts, "claimed job");

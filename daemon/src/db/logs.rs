@@ -54,7 +54,11 @@ impl NewLogEntry {
 }
 
 impl Database {
-    pub async fn append_logs(&self, job: JobId, entries: &[NewLogEntry]) -> DbResult<Vec<LogEntry>> {
+    pub async fn append_logs(
+        &self,
+        job: JobId,
+        entries: &[NewLogEntry],
+    ) -> DbResult<Vec<LogEntry>> {
         let mut conn = self.conn().await?;
         conn.transaction::<_, DbError, _>(async |conn| append_logs_in(conn, job, entries).await)
             .await
@@ -83,7 +87,10 @@ pub async fn append_logs_in(
     job: JobId,
     entries: &[NewLogEntry],
 ) -> DbResult<Vec<LogEntry>> {
-    let keys: Vec<&str> = entries.iter().filter_map(|e| e.step_key.as_deref()).collect();
+    let keys: Vec<&str> = entries
+        .iter()
+        .filter_map(|e| e.step_key.as_deref())
+        .collect();
     let already: Vec<String> = if keys.is_empty() {
         Vec::new()
     } else {

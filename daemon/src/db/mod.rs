@@ -64,7 +64,10 @@ impl Database {
     }
 
     pub async fn conn(&self) -> DbResult<Conn<'_>> {
-        self.pool.get().await.map_err(|e| DbError::Pool(e.to_string()))
+        self.pool
+            .get()
+            .await
+            .map_err(|e| DbError::Pool(e.to_string()))
     }
 
     /// A dedicated connection outside the pool (for LISTEN).

@@ -159,5 +159,7 @@ async fn holds_lease(conn: &mut AsyncPgConnection, job: JobId, owner: &str) -> D
         .first(conn)
         .await
         .optional()?;
-    Ok(matches!(row, Some((status, Some(o))) if status == JobStatus::Running.as_str() && o == owner))
+    Ok(
+        matches!(row, Some((status, Some(o))) if status == JobStatus::Running.as_str() && o == owner),
+    )
 }

@@ -72,7 +72,11 @@ impl Database {
         row.map(|(u, org)| u.into_user(org)).transpose()
     }
 
-    pub async fn add_user(&self, organization_id: Uuid, new: &NewUser) -> DbResult<Result<User, String>> {
+    pub async fn add_user(
+        &self,
+        organization_id: Uuid,
+        new: &NewUser,
+    ) -> DbResult<Result<User, String>> {
         let mut conn = self.conn().await?;
         let taken: Option<String> = users::table
             .filter(users::unix_uid.eq(new.uid as i32))
@@ -81,7 +85,10 @@ impl Database {
             .await
             .optional()?;
         if let Some(name) = taken {
-            return Ok(Err(format!("uid {} already belongs to operator {name}", new.uid)));
+            return Ok(Err(format!(
+                "uid {} already belongs to operator {name}",
+                new.uid
+            )));
         }
         let same_name: i64 = users::table
             .filter(users::organization_id.eq(organization_id))
@@ -90,7 +97,10 @@ impl Database {
             .get_result(&mut conn)
             .await?;
         if same_name > 0 {
-            return Ok(Err(format!("an operator named {} already exists", new.name)));
+            return Ok(Err(format!(
+                "an operator named {} already exists",
+                new.name
+            )));
         }
         let id = Uuid::new_v4();
         diesel::insert_into(users::table)

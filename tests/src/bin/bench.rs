@@ -102,7 +102,9 @@ async fn status_calls() -> anyhow::Result<Vec<Row>> {
         let client = daemon.client().await;
         tasks.push(tokio::spawn(async move {
             // Warm up the connection (operator lookup is cached per connection).
-            let _ = client.status(context_with_timeout(Duration::from_secs(5))).await;
+            let _ = client
+                .status(context_with_timeout(Duration::from_secs(5)))
+                .await;
             let mut lat = Vec::with_capacity(100_000);
             let end = Instant::now() + FOR;
             while Instant::now() < end {
@@ -128,7 +130,9 @@ async fn status_calls() -> anyhow::Result<Vec<Row>> {
     let mut single = Vec::new();
     for _ in 0..5_000 {
         let t = Instant::now();
-        client.status(context_with_timeout(Duration::from_secs(5))).await??;
+        client
+            .status(context_with_timeout(Duration::from_secs(5)))
+            .await??;
         single.push(t.elapsed());
     }
     single.sort();
@@ -187,7 +191,12 @@ async fn log_latency() -> anyhow::Result<Vec<Row>> {
                 let mut lat = Vec::new();
                 loop {
                     let batch = client
-                        .watch_job(context_with_timeout(Duration::from_secs(15)), id, after, 10_000)
+                        .watch_job(
+                            context_with_timeout(Duration::from_secs(15)),
+                            id,
+                            after,
+                            10_000,
+                        )
                         .await??;
                     let now = chrono::Utc::now();
                     for e in &batch.entries {
@@ -276,7 +285,10 @@ async fn claims() -> anyhow::Result<Vec<Row>> {
     let (claimed, unique, elapsed) = outcome?;
     let rate = claimed as f64 / elapsed.as_secs_f64();
     Ok(vec![Row {
-        what: format!("job claims/s, {WORKERS} workers, private Postgres ({claimed} claims, {} double)", claimed - unique),
+        what: format!(
+            "job claims/s, {WORKERS} workers, private Postgres ({claimed} claims, {} double)",
+            claimed - unique
+        ),
         target: "≥ 500/s, 0 double".into(),
         measured: format!("{rate:.0}/s"),
         pass: rate >= 500.0 && claimed == unique && claimed as i64 == JOBS,

@@ -28,12 +28,19 @@ pub async fn follow_logs(
     loop {
         let wait = if follow { WAIT } else { Duration::ZERO };
         let reply = client
-            .watch_job(context_with_timeout(wait + SLACK), job, after, wait.as_millis() as u64)
+            .watch_job(
+                context_with_timeout(wait + SLACK),
+                job,
+                after,
+                wait.as_millis() as u64,
+            )
             .await;
         let batch = match reply {
             Ok(result) => result?,
             Err(rpc) if follow => {
-                eprintln!("procura: lost procurad ({rpc}); reconnecting and resuming after seq {after}");
+                eprintln!(
+                    "procura: lost procurad ({rpc}); reconnecting and resuming after seq {after}"
+                );
                 client = reconnect(path).await?;
                 continue;
             }

@@ -169,8 +169,10 @@ pub async fn run(socket: Option<PathBuf>, command: Command) -> anyhow::Result<i3
             after,
         } => {
             let id = resolve_job(&client, &job).await?;
-            follow_logs(client, &path, id, after, follow, &mut |e| output::print_entry(e, json))
-                .await?;
+            follow_logs(client, &path, id, after, follow, &mut |e| {
+                output::print_entry(e, json)
+            })
+            .await?;
             Ok(0)
         }
         Command::Cancel { job } => {
@@ -198,7 +200,9 @@ pub async fn run(socket: Option<PathBuf>, command: Command) -> anyhow::Result<i3
             command: AdminCommand::Users { command },
         } => match command {
             UsersCommand::Add { name, uid, role } => {
-                let user = client.add_user(ctx(), NewUser { name, uid, role }).await??;
+                let user = client
+                    .add_user(ctx(), NewUser { name, uid, role })
+                    .await??;
                 println!("added {} (uid {uid}) as {}", user.name, user.role);
                 Ok(0)
             }
@@ -215,7 +219,11 @@ pub async fn run(socket: Option<PathBuf>, command: Command) -> anyhow::Result<i3
     }
 }
 
-async fn search(client: &ProcuraClient, path: &std::path::Path, args: SearchArgs) -> anyhow::Result<i32> {
+async fn search(
+    client: &ProcuraClient,
+    path: &std::path::Path,
+    args: SearchArgs,
+) -> anyhow::Result<i32> {
     let submit = SubmitSearch {
         request: args.text.join(" "),
         max_results: args.max_results,
@@ -248,7 +256,11 @@ async fn search(client: &ProcuraClient, path: &std::path::Path, args: SearchArgs
     } else {
         output::print_job(&job);
     }
-    Ok(if job.status == JobStatus::Succeeded { 0 } else { 2 })
+    Ok(if job.status == JobStatus::Succeeded {
+        0
+    } else {
+        2
+    })
 }
 
 /// Accepts a full job id or a unique prefix of one.
@@ -278,6 +290,9 @@ async fn resolve_job(client: &ProcuraClient, text: &str) -> anyhow::Result<JobId
     match matches.as_slice() {
         [one] => Ok(*one),
         [] => bail!("no job id starts with {prefix}"),
-        many => bail!("{} jobs start with {prefix}; give more characters", many.len()),
+        many => bail!(
+            "{} jobs start with {prefix}; give more characters",
+            many.len()
+        ),
     }
 }

@@ -34,9 +34,9 @@ pub fn age(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
 }
 
 fn clip(text: &str, width: usize) -> String {
-    let clean = sanitize(text, false);
+    let clean = sanitize(text);
     if clean.chars().count() <= width {
-        return clean.into_owned();
+        return clean;
     }
     let mut out: String = clean.chars().take(width.saturating_sub(1)).collect();
     out.push('…');
@@ -82,9 +82,15 @@ pub fn print_job(job: &Job) {
 
 fn print_spec(spec: &SearchSpec) {
     let or_unknown = |v: Option<String>| v.unwrap_or_else(|| "unknown".into());
-    println!("item      {}", or_unknown(spec.item.as_deref().map(|s| clip(s, 200))));
+    println!(
+        "item      {}",
+        or_unknown(spec.item.as_deref().map(|s| clip(s, 200)))
+    );
     println!("keywords  {}", clip(&spec.keywords.join(", "), 200));
-    println!("quantity  {}", or_unknown(spec.quantity.map(|q| q.to_string())));
+    println!(
+        "quantity  {}",
+        or_unknown(spec.quantity.map(|q| q.to_string()))
+    );
     println!(
         "budget    {}",
         or_unknown(spec.budget.as_ref().map(|b| format!(
@@ -97,7 +103,10 @@ fn print_spec(spec: &SearchSpec) {
             }
         )))
     );
-    println!("deadline  {}", or_unknown(spec.deadline.map(|d| d.to_string())));
+    println!(
+        "deadline  {}",
+        or_unknown(spec.deadline.map(|d| d.to_string()))
+    );
     for req in &spec.required_specs {
         let cmp = match req.comparator {
             Comparator::Eq => "=",
@@ -108,11 +117,17 @@ fn print_spec(spec: &SearchSpec) {
             "requires  {} {cmp} {}{}",
             clip(&req.name, 40),
             clip(&req.value, 80),
-            req.unit.as_deref().map(|u| format!(" {}", clip(u, 10))).unwrap_or_default()
+            req.unit
+                .as_deref()
+                .map(|u| format!(" {}", clip(u, 10)))
+                .unwrap_or_default()
         );
     }
     if !spec.preferred_vendors.is_empty() {
-        println!("prefer    {}", clip(&spec.preferred_vendors.join(", "), 200));
+        println!(
+            "prefer    {}",
+            clip(&spec.preferred_vendors.join(", "), 200)
+        );
     }
     if !spec.excluded_vendors.is_empty() {
         println!("exclude   {}", clip(&spec.excluded_vendors.join(", "), 200));
@@ -142,7 +157,10 @@ pub fn print_status(s: &DaemonStatus) {
     println!("daemon    {}", s.daemon_id);
     println!("uptime    {}s", s.uptime_seconds);
     println!("workers   {} busy of {}", s.busy_workers, s.workers);
-    println!("queue     {} queued, {} running", s.queue_depth, s.running_jobs);
+    println!(
+        "queue     {} queued, {} running",
+        s.queue_depth, s.running_jobs
+    );
     println!("database  {}", s.backends.database);
     println!("browser   {}", s.backends.browser);
     println!("vectors   {}", s.backends.vector);

@@ -12,8 +12,10 @@
 //!   day.month ("15.12.", "15.12.2026"). ISO "2027-01-10" is year-month-day.
 //!   A day/month without year needs a deadline word before it ("by 12/15")
 //!   or, for dots, the closing dot ("15.12."), so "1/2 inch" is no date.
-//! - Weekdays ("by Friday", "by next Friday", "this Friday") are the first
-//!   such day strictly after `today`: "next" does not add a week.
+//! - Weekdays: "by Friday"/"this Friday" is the first such day strictly
+//!   after `today`; "next Friday" is the Friday of next calendar week
+//!   (weeks start on Monday), so on a Thursday it is eight days away, not
+//!   tomorrow.
 //! - "end of month" is the last day of the current month, "end of year"
 //!   Dec 31, "end of week" the Friday on or after today, "end of Q1" the
 //!   quarter's last day (next occurrence), "end of March" its last day.
@@ -58,7 +60,7 @@ static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:by|before|until|till|til|on|this|next|coming|due)\s+(?:this\s+|next\s+|the\s+coming\s+|coming\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thur|thu|fri)\b")
+    re(r"(?i)\b(?:by|before|until|till|til|on|this|(?P<next>next)|coming|due)\s+(?:this\s+|(?P<next2>next)\s+|the\s+coming\s+|coming\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thur|thu|fri)\b")
 });
 static END_OF: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
@@ -165,8 +167,13 @@ pub(super) fn extract(cx: &mut Ctx, today: NaiveDate) {
     for c in WEEKDAY.captures_iter(&text) {
         if let Some(span) = free_span(cx, &c) {
             let wd = c.name("wd").and_then(|m| weekday(m.as_str()));
-            let date = wd.and_then(|w| first_after(today, w));
-            claim(cx, span, date, Some("first such weekday after today".to_string()));
+            let next = c.name("next").or(c.name("next2")).is_some();
+            let (date, how) = if next {
+                (wd.and_then(|w| in_next_week(today, w)), "that weekday of next week")
+            } else {
+                (wd.and_then(|w| first_after(today, w)), "first such weekday after today")
+            };
+            claim(cx, span, date, Some(how.to_string()));
         }
     }
     for c in END_OF.captures_iter(&text) {
@@ -372,6 +379,12 @@ fn first_after(today: NaiveDate, wd: Weekday) -> Option<NaiveDate> {
     let ahead = (7 + wd.num_days_from_monday() - today.weekday().num_days_from_monday()) % 7;
     let ahead = if ahead == 0 { 7 } else { ahead };
     today.checked_add_days(Days::new(u64::from(ahead)))
+}
+
+/// That weekday in the calendar week after today's (weeks start Monday).
+fn in_next_week(today: NaiveDate, wd: Weekday) -> Option<NaiveDate> {
+    let monday = today.checked_add_days(Days::new(u64::from(7 - today.weekday().num_days_from_monday())))?;
+    monday.checked_add_days(Days::new(u64::from(wd.num_days_from_monday())))
 }
 
 fn last_of_month(y: i32, m: u32) -> Option<NaiveDate> {

@@ -157,8 +157,17 @@ pub(super) fn extract(cx: &mut Ctx) {
     for (i, t) in toks.iter().enumerate() {
         let lw = lower.get(i).map_or("", String::as_str);
         let join = matches!(lw, "and" | "&" | "plus" | "+");
+        // A free number between two words is a model number ("HP 305 ink").
+        let model_number = t.kind == TokKind::Number
+            && cx.is_free(&t.r)
+            && !cur.is_empty()
+            && toks.get(i + 1).is_some_and(|n| {
+                n.kind == TokKind::Word
+                    && !cx.is_hard(&n.r)
+                    && !BOUNDARY.contains(lower.get(i + 1).map_or("", String::as_str))
+            });
         let stop = join
-            || t.kind != TokKind::Word
+            || (t.kind != TokKind::Word && !model_number)
             || cx.is_hard(&t.r)
             || BOUNDARY.contains(lw);
         if !stop {
@@ -182,11 +191,21 @@ pub(super) fn extract(cx: &mut Ctx) {
 
     // Each run's content: fillers and a leading container phrase trimmed.
     let content: Vec<Option<&[usize]>> = runs.iter().map(|r| trim(&r.toks, &lower)).collect();
+    // A run names goods when one of its words is unclaimed and more than a
+    // container or a request word: "reams A4" or "wireless" alone do not.
+    let names_goods = |ids: &[usize]| {
+        ids.iter().any(|&i| {
+            let w = lower.get(i).map_or("", String::as_str);
+            toks.get(i).is_some_and(|t| t.kind == TokKind::Word && cx.is_free(&t.r))
+                && !FILLER.contains(w)
+                && !CONTAINERS.contains(&w)
+        })
+    };
     let first = |from: usize| {
         runs.iter().enumerate().position(|(k, r)| {
             let start = r.toks.first().and_then(|&i| toks.get(i)).map_or(0, |t| t.r.start);
             let greeting = r.toks.first().and_then(|&i| lower.get(i)).is_some_and(|w| GREETINGS.contains(&w.as_str()));
-            start >= from && !greeting && content.get(k).is_some_and(Option::is_some)
+            start >= from && !greeting && content.get(k).copied().flatten().is_some_and(names_goods)
         })
     };
     let chosen = cx.item_hint.and_then(first).or_else(|| first(0));
@@ -252,7 +271,11 @@ pub(super) fn extract(cx: &mut Ctx) {
 /// and trailing articles removed.
 fn trim<'a>(ids: &'a [usize], lower: &[String]) -> Option<&'a [usize]> {
     let word = |i: usize| ids.get(i).and_then(|&t| lower.get(t)).map_or("", String::as_str);
-    let mut start = 0;
+    // "forklift pallets of coffee beans": the goods follow the container.
+    let mut start = (0..ids.len().saturating_sub(1))
+        .rev()
+        .find(|&k| CONTAINERS.contains(&word(k)) && word(k + 1) == "of")
+        .map_or(0, |k| k + 2);
     while start < ids.len() {
         let w = word(start);
         if FILLER.contains(w) {

@@ -287,6 +287,7 @@ fn small_number_word(w: &str) -> Option<u32> {
 }
 
 /// Words, numbers and single punctuation characters of `s`, with byte ranges.
+/// A number glued to letters ("4K", "16GB", "2.5t") is one word token.
 #[derive(Debug, Clone)]
 struct Tok {
     r: Range<usize>,
@@ -301,7 +302,7 @@ enum TokKind {
 }
 
 static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\d+(?:[.,']\d+)*|[\p{L}\p{N}]+(?:['&+-][\p{L}\p{N}]+)*|[^\s\p{L}\p{N}]")
+    re(r"\d+(?:[.,']\d+)*[\p{L}\p{N}]*(?:['&+-][\p{L}\p{N}]+)*|[\p{L}\p{N}]+(?:['&+-][\p{L}\p{N}]+)*|[^\s\p{L}\p{N}]")
 });
 
 fn tokens(s: &str) -> Vec<Tok> {

@@ -111,7 +111,9 @@ pub(super) fn extract(cx: &mut Ctx) {
         if pre.is_none() && post.is_none() {
             continue;
         }
-        let mut span = all.start()..all.end();
+        // Without a sign before it, the match may start with a space.
+        let start = if pre.is_some() { all.start() } else { num.start() };
+        let mut span = start..all.end();
         if !cx.is_free(&span) {
             continue;
         }

@@ -22,7 +22,10 @@
 //!   claims: they stay in the item phrase and keywords ("wireless
 //!   headsets"). Numeric specs and colours ("in black") are hard claims.
 //! - "with …" clauses give one `feature` per "and"-separated piece that is
-//!   not already a spec ("with cup holder and a footrest"). "without …" is
+//!   not already a spec ("with cup holder and a footrest"); a piece made
+//!   only of words already read as specs ("with mesh back") adds nothing.
+//! - Storage ("2TB NVMe SSD") is a soft claim unless a computer is being
+//!   bought: the drive may be the goods. "without …" is
 //!   logged and ignored: a negative requirement has no field.
 
 use super::item::{BOUNDARY, FILLER};
@@ -49,7 +52,7 @@ static STORAGE_B: LazyLock<Regex> = LazyLock::new(|| {
 static CAPACITY: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b(?P<v>\d{1,4}(?:[.,]\d)?)\s?(?P<u>[kmgt]i?b)\b(?P<plus>\+)?"));
 static SCREEN: LazyLock<Regex> = LazyLock::new(|| {
-    re(r#"(?i)(?:\b(?:screen|display)(?:\s+size)?\s*[:=]?\s*)?\b(?P<v>\d{1,3}(?:[.,]\d{1,2})?)(?:\s?-?\s?(?:inch(?:es)?|zoll)\b|in\b|\s?(?:"|''))"#)
+    re(r#"(?i)(?:\b(?:screen|display)(?:\s+size)?\s*[:=]?\s*)?\b(?P<v>\d{1,3}(?:/\d{1,2}|[.,]\d{1,2})?)(?:\s?-?\s?(?:inch(?:es)?|zoll)\b|in\b|\s?(?:"|''))"#)
 });
 static RES_WORD: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)\b(?:(?P<k>[458])k|(?P<uhd>uhd|ultra\s+hd|2160p)|(?P<qhd>w?qhd|1440p)|(?P<fhd>fhd|full\s*hd|1080p))\b")
@@ -69,7 +72,7 @@ static LOAD_AFTER: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)^\s*(?:max(?:imum)?\s+)?(?:load\s+)?(?:capacity|load|payload|weight\s+capacity|rated|lift(?:ing)?\s+capacity)\b")
 });
 static PAPER_W: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\b(?P<v>\d{2,3})\s?(?:(?P<gsm>gsm|g/m²|g/m2|g/sqm|gr/m2)|g)\b"));
+    LazyLock::new(|| re(r"(?i)\b(?P<v>\d{2,3})\s?(?:(?P<gsm>gsm\b|g/m²|g/m2\b|g/sqm\b|gr/m2\b)|g\b)"));
 static PAPER_SIZE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?P<v>a[3-5])\b"));
 static WARRANTY: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(r"(?i)\b(?P<v>\d{{1,2}}|one|two|three|four|five)[\s-]?(?P<u>years?|yrs?|months?)(?:'s?)?\s+(?:of\s+)?(?:manufacturer'?s?\s+)?warranty\b|\bwarranty\s*(?:of\s*)?[:=]?\s*{CMP}(?P<v2>\d{{1,2}})[\s-]?(?P<u2>years?|yrs?|months?)\b"))
@@ -178,11 +181,13 @@ pub(super) fn extract(cx: &mut Ctx) {
             finish(cx, span, "ram", &value(&c, "v"), Some(&mem_unit(&c)), cmp, true);
         }
     }
+    // "2TB NVMe SSDs" may be the goods themselves: soft unless a computer
+    // is what is being bought.
     for rx in [&*STORAGE_A, &*STORAGE_B] {
         for c in rx.captures_iter(&text) {
             let Some(mut span) = free(cx, &c) else { continue };
             let cmp = comparator(&text, &mut span, Some(&c));
-            finish(cx, span, "storage", &value(&c, "v"), Some(&mem_unit(&c)), cmp, true);
+            finish(cx, span, "storage", &value(&c, "v"), Some(&mem_unit(&c)), cmp, computer);
         }
     }
     for c in CAPACITY.captures_iter(&text) {
@@ -338,7 +343,8 @@ pub(super) fn extract_with_clauses(cx: &mut Ctx) {
         }
         let negative = c.name("neg").is_some();
         let mut end = m.end();
-        let mut pieces: Vec<Vec<Range<usize>>> = vec![Vec::new()];
+        // Each piece: its token ranges and whether any of them is unclaimed.
+        let mut pieces: Vec<(Vec<Range<usize>>, bool)> = vec![(Vec::new(), false)];
         for t in toks.iter().filter(|t| t.r.start >= m.end()).take(14) {
             let w = text.get(t.r.clone()).unwrap_or("");
             let lw = w.to_lowercase();
@@ -347,11 +353,10 @@ pub(super) fn extract_with_clauses(cx: &mut Ctx) {
             }
             end = t.r.end;
             if cx.is_hard(&t.r) || t.kind == TokKind::Punct || ["and", "or", "plus"].contains(&lw.as_str()) {
-                pieces.push(Vec::new());
-            } else if cx.is_free(&t.r) {
-                if let Some(p) = pieces.last_mut() {
-                    p.push(t.r.clone());
-                }
+                pieces.push((Vec::new(), false));
+            } else if let Some((p, any_free)) = pieces.last_mut() {
+                p.push(t.r.clone());
+                *any_free |= cx.is_free(&t.r);
             }
         }
         let span = m.start()..end;
@@ -359,7 +364,8 @@ pub(super) fn extract_with_clauses(cx: &mut Ctx) {
         cx.claim(span, true);
         let values: Vec<String> = pieces
             .iter()
-            .map(|p| {
+            .filter(|(_, any_free)| *any_free)
+            .map(|(p, _)| {
                 p.iter()
                     .filter_map(|r| text.get(r.clone()))
                     .map(str::to_lowercase)

@@ -78,7 +78,7 @@ static VAGUE: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A deadline word right before a date.
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:by|before|until|till|til|due|deadline|no\s+later\s+than|not\s+later\s+than|latest|deliver(?:ed|y)?|needed|need\s+(?:it|them)|arrive|arrival|on)\s*(?:the\s+)?(?:date\s+)?[:=]?\s*$")
+    re(r"(?i)\b(?:by|before|until|till|til|due|deadline|no\s+later\s+than|not\s+later\s+than|latest|deliver(?:ed|y)?|needed|need\s+(?:it|them)|arrive|arrival|on|bis|sp(?:ä|ae)testens|avant|d'ici|le)\s*(?:the\s+)?(?:date\s+)?[:=]?\s*$")
 });
 
 struct Candidate {
@@ -128,14 +128,16 @@ pub(super) fn extract(cx: &mut Ctx, today: NaiveDate) {
     }
     for c in DM_DOT.captures_iter(&text) {
         if let Some(span) = free_span(cx, &c) {
-            // Untriggered, "15.12." needs its closing dot and must not follow
-            // a word ("Bluetooth 5.3." is a version, not March 5).
+            // Untriggered, "15.12." needs its closing dot and, after a word,
+            // two-digit day and month ("Bluetooth 5.3." is a version, not
+            // March 5; "Lieferung 05.01." is a date).
             let (d, m) = (num(&c, "d"), num(&c, "m"));
             if !(1..=31).contains(&d) || !(1..=12).contains(&m) {
                 continue;
             }
             let prev = before(&text, span.start, 2).trim_end().chars().last();
-            let after_word = prev.is_some_and(char::is_alphanumeric);
+            let padded = c.name("d").is_some_and(|x| x.len() == 2) && c.name("m").is_some_and(|x| x.len() == 2);
+            let after_word = prev.is_some_and(char::is_alphanumeric) && !padded;
             if !TRIGGER.is_match(before(&text, span.start, 30))
                 && (c.name("dot").is_none() || after_word)
             {

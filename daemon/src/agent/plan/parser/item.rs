@@ -7,9 +7,11 @@
 //!   "by", "under", …). Leading request words ([`FILLER`]: "I need", "please
 //!   order", "a", "new", …) and a container ("boxes of", "pairs of") are
 //!   trimmed off a run.
-//! - The item is the first run after the quantity ("20 ergonomic office
-//!   chairs") or, with no quantity, the first run with content; greetings
-//!   ("Hi Bob,") are skipped. It is kept as written.
+//! - The item is the run right before a trailing count ("helmets x 40",
+//!   "monitors, qty 2" does not count: the comma separates), else the first
+//!   run after the quantity ("20 ergonomic office chairs"), else the first
+//!   run that names goods; greetings ("Hi Bob,") are skipped. It is kept as
+//!   written.
 //! - Keywords are the item's words, lower-cased and singularised, plus those
 //!   of further goods joined by "and"/"&"/"plus" ("chairs and 5 desks").
 //! - The category comes from a small table, trying two-word keys ("printer
@@ -99,7 +101,7 @@ const CATEGORIES: &[(&str, &str)] = &[
     ("creamer", "breakroom supplies"), ("snack", "breakroom supplies"), ("mug", "breakroom supplies"),
     ("detergent", "cleaning supplies"), ("soap", "cleaning supplies"), ("sanitizer", "cleaning supplies"),
     ("sanitiser", "cleaning supplies"), ("mop", "cleaning supplies"), ("bleach", "cleaning supplies"),
-    ("disinfectant", "cleaning supplies"), ("router", "networking"), ("smartphone", "mobile phones"),
+    ("disinfectant", "cleaning supplies"), ("router", "networking"), ("tv", "electronics"), ("television", "electronics"), ("smartphone", "mobile phones"),
     ("iphone", "mobile phones"), ("drill", "tools"), ("screwdriver", "tools"), ("ladder", "tools"),
 ];
 
@@ -113,7 +115,8 @@ const IRREGULAR: &[(&str, &str)] = &[
     ("shorts", "shorts"), ("goggles", "goggles"), ("pliers", "pliers"), ("tongs", "tongs"),
     ("overalls", "overalls"), ("electronics", "electronics"), ("headquarters", "headquarters"),
     ("lens", "lens"), ("chassis", "chassis"), ("gas", "gas"), ("sunglasses", "sunglasses"),
-    ("earmuffs", "earmuff"), ("clothes", "clothes"), ("logistics", "logistics"),
+    ("earmuffs", "earmuff"), ("clothes", "clothes"), ("logistics", "logistics"), ("tvs", "tv"),
+    ("pcs", "pc"), ("ssds", "ssd"), ("hdds", "hdd"),
 ];
 
 /// Lower-case singular of an English plural, where obvious.
@@ -166,8 +169,9 @@ pub(super) fn extract(cx: &mut Ctx) {
                     && !cx.is_hard(&n.r)
                     && !BOUNDARY.contains(lower.get(i + 1).map_or("", String::as_str))
             });
+        let soft = t.kind != TokKind::Punct && !cx.is_free(&t.r) && !cx.is_hard(&t.r);
         let stop = join
-            || (t.kind != TokKind::Word && !model_number)
+            || (t.kind != TokKind::Word && !model_number && !soft)
             || cx.is_hard(&t.r)
             || BOUNDARY.contains(lw);
         if !stop {
@@ -208,7 +212,25 @@ pub(super) fn extract(cx: &mut Ctx) {
             start >= from && !greeting && content.get(k).copied().flatten().is_some_and(names_goods)
         })
     };
-    let chosen = cx.item_hint.and_then(first).or_else(|| first(0));
+    let run_range = |r: &Run| {
+        let a = r.toks.first().and_then(|&i| toks.get(i)).map_or(0, |t| t.r.start);
+        let b = r.toks.last().and_then(|&i| toks.get(i)).map_or(0, |t| t.r.end);
+        a..b
+    };
+    let right_before = |q: &Range<usize>| {
+        runs.iter().enumerate().rposition(|(k, r)| {
+            let rr = run_range(r);
+            rr.end <= q.start
+                && text.get(rr.end..q.start).is_some_and(|gap| gap.trim().is_empty())
+                && content.get(k).copied().flatten().is_some_and(names_goods)
+        })
+    };
+    let chosen = match &cx.item_hint {
+        Some((q, true)) => right_before(q).or_else(|| first(q.end)),
+        Some((q, false)) => first(q.end),
+        None => None,
+    }
+    .or_else(|| first(0));
     let Some(k) = chosen else {
         cx.step("no goods phrase found: item and keywords left empty", json!({ "field": "item", "skipped": true }));
         return;
@@ -223,7 +245,8 @@ pub(super) fn extract(cx: &mut Ctx) {
     let mut add = |ids: &[usize]| {
         for &i in ids {
             let w = lower.get(i).map_or("", String::as_str);
-            if w.chars().count() < 2 || FILLER.contains(w) || BOUNDARY.contains(w) {
+            let number = w.chars().all(|c| c.is_ascii_digit() || ".,'".contains(c));
+            if number || w.chars().count() < 2 || FILLER.contains(w) || BOUNDARY.contains(w) {
                 continue;
             }
             let s = singular(w);

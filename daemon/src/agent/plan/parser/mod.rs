@@ -109,8 +109,9 @@ struct Ctx {
     claims: Vec<(Range<usize>, bool)>,
     spec: SearchSpec,
     steps: Vec<ParseStep>,
-    /// Where the quantity phrase ends: the item phrase most likely follows.
-    item_hint: Option<usize>,
+    /// The quantity phrase, and whether it may follow the goods ("monitors
+    /// x 2", "helmets, 40 pcs") rather than lead them ("20 chairs").
+    item_hint: Option<(Range<usize>, bool)>,
 }
 
 impl Ctx {

@@ -74,11 +74,11 @@ static RANGE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static PER_UNIT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^[\s,)]*(?:(?P<kw>each|ea\b|apiece|a\s+piece|a\s+unit|an\s+item|per\s+unit|per-unit|unit\s+price)|(?:per\s*|/\s*|a\s+)(?P<noun>\p{L}+))")
+    re(r"(?i)^[\s,)]*(?:(?P<kw>each|ea\b|apiece|a\s+piece|a\s+unit|an\s+item|per\s+unit|per-unit|unit\s+price|(?:pro|je)\s+st(?:ü|ue)ck|par\s+unit[ée]|l'unit[ée]|pi[èe]ce)|(?:per\s*|/\s*|a\s+)(?P<noun>\p{L}+))")
 });
 
 static TOTAL_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^[\s,)]*(?:in\s+total|total|overall|altogether|all[\s-]in|combined|in\s+all|for\s+(?:all|everything|the\s+(?:lot|whole|entire|order)))\b")
+    re(r"(?i)^[\s,)]*(?:in\s+total|total|overall|altogether|all[\s-]in|combined|in\s+all|for\s+(?:all|everything|the\s+(?:lot|whole|entire|order))|(?:ins)?gesamt|au\s+total)\b")
 });
 
 static PER_UNIT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
@@ -93,6 +93,10 @@ static BUDGET_WORD: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bbudget"));
 
 static WEIGHT_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)\b(?:supports?|supporting|holds?|holding|capacity|weighs?|weight|load|rated|bearing|carry|carries|lift|lifts|heavy|users?\s+up)\b[^.,;$€£]{0,20}$")
+});
+
+static WEIGHT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)^\s*(?:of\s+)?(?:max(?:imum)?\s+)?(?:weight\s+)?(?:capacity|load|payload|weight)\b")
 });
 
 /// Nouns after "per"/"/" that mean the whole order, or a period (no signal).
@@ -124,7 +128,8 @@ pub(super) fn extract(cx: &mut Ctx) {
         }
         if post.as_deref().is_some_and(|p| p.contains("pound"))
             && pre.is_none()
-            && WEIGHT_CONTEXT.is_match(before(&text, span.start, 40))
+            && (WEIGHT_CONTEXT.is_match(before(&text, span.start, 40))
+                || WEIGHT_AFTER.is_match(after(&text, span.end, 30)))
         {
             continue;
         }

@@ -91,19 +91,19 @@ fn lookup(table: &[(&str, u32)], w: &str) -> Option<u32> {
 pub(super) fn extract(cx: &mut Ctx) {
     let text = cx.text.clone();
     // 1. Explicit counts.
-    let mut best: Option<(Range<usize>, String)> = None;
-    for rx in [&*EXPLICIT, &*X_PREFIX, &*X_SUFFIX, &*UNITS] {
+    let mut best: Option<(Range<usize>, String, bool)> = None;
+    for (rx, postfix) in [(&*EXPLICIT, true), (&*X_PREFIX, true), (&*X_SUFFIX, false), (&*UNITS, true)] {
         for c in rx.captures_iter(&text) {
             let Some(q) = c.name("q").or(c.get(0)) else { continue };
             let Some(n) = c.name("n") else { continue };
-            if cx.is_free(&q.range()) && best.as_ref().is_none_or(|(r, _)| q.start() < r.start) {
-                best = Some((q.range(), n.as_str().to_string()));
+            if cx.is_free(&q.range()) && best.as_ref().is_none_or(|(r, _, _)| q.start() < r.start) {
+                best = Some((q.range(), n.as_str().to_string(), postfix));
                 break;
             }
         }
     }
-    if let Some((r, n)) = best {
-        return set(cx, r, n.parse::<u64>().ok());
+    if let Some((r, n, postfix)) = best {
+        return set(cx, r, n.parse::<u64>().ok(), postfix);
     }
     // 2. Dozens and pairs.
     let mut best: Option<(Range<usize>, Option<u64>)> = None;
@@ -130,7 +130,7 @@ pub(super) fn extract(cx: &mut Ctx) {
         best = Some((m.range(), v));
     }
     if let Some((r, v)) = best {
-        return set(cx, r, v);
+        return set(cx, r, v, false);
     }
     // 3. A bare number or number words before the goods.
     let toks = tokens(&text);
@@ -145,17 +145,17 @@ pub(super) fn extract(cx: &mut Ctx) {
             TokKind::Punct => None,
         };
         if let Some((r, v)) = found {
-            return set(cx, r, v);
+            return set(cx, r, v, false);
         }
     }
 }
 
-fn set(cx: &mut Ctx, r: Range<usize>, v: Option<u64>) {
+fn set(cx: &mut Ctx, r: Range<usize>, v: Option<u64>, postfix: bool) {
     let t = cx.slice(&r).trim().to_string();
     cx.claim(r.clone(), true);
     match v.and_then(|v| u32::try_from(v).ok()) {
         Some(q) if q > 0 => {
-            cx.item_hint = Some(r.end);
+            cx.item_hint = Some((r, postfix));
             cx.step(
                 format!("quantity {q} from \"{t}\""),
                 json!({ "field": "quantity", "value": q, "text": t }),

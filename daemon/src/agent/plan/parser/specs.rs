@@ -81,7 +81,7 @@ static SIZE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)\bsizes?\s*[:=]?\s*(?:(?:eu|uk|us)\s*)?(?P<v>\d{1,2}(?:[.,]5)?(?:\s?(?:-|to)\s?\d{1,2}(?:[.,]5)?)?|xxs|xs|s|m|l|xl|xxl|xxxl|[2-5]xl)\b")
 });
 static CONNECT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?P<v>usb[\s-]?type[\s-]?c|usb[\s-]?c|type[\s-]c|thunderbolt(?:\s?[345])?|hdmi(?:\s?2\.[01])?|displayport|bluetooth(?:\s?\d(?:\.\d)?)?|wi-?fi(?:\s?[67]e?)?|ethernet|wireless|wired)\b")
+    re(r"(?i)\b(?P<v>usb[\s-]?type[\s-]?c|usb[\s-]?c|type[\s-]c|usb[\s-]?a|usb\s?[234](?:\.\d)?|thunderbolt(?:\s?[345])?|hdmi(?:\s?2\.[01])?|displayport|bluetooth(?:\s?\d(?:\.\d)?)?|wi-?fi(?:\s?[67]e?)?|ethernet|wireless|wired)\b")
 });
 static COLOUR: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(r"(?i)\bin\s+(?P<c1>{COLOR})\b|\b(?P<c2>{COLOR})[\s-]colou?r(?:ed)?\b|\bcolou?rs?\s*[:=]?\s*(?P<c3>{COLOR})\b"))
@@ -302,6 +302,8 @@ pub(super) fn extract(cx: &mut Ctx) {
         let raw = value(&c, "v").to_lowercase();
         let v = if (raw.starts_with("usb") && raw.ends_with('c')) || raw.starts_with("type") {
             "usb-c".to_string()
+        } else if raw.starts_with("usb") && raw.ends_with('a') {
+            "usb-a".to_string()
         } else if raw.starts_with("wi") && raw != "wireless" && raw != "wired" {
             raw.replace("wifi", "wi-fi")
         } else {

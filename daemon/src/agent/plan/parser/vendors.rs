@@ -127,6 +127,11 @@ fn names_in(list: &str, known_only: bool) -> Vec<(String, usize)> {
     let rx: &Regex = if known_only { &KNOWN_NAME } else { &NAME };
     let mut out = Vec::new();
     for m in rx.find_iter(list) {
+        if KNOWN_NAME.find(m.as_str()).is_some_and(|k| k.range() == (0..m.len())) {
+            let name = m.as_str().split_whitespace().collect::<Vec<_>>().join(" ");
+            out.push((name, m.end()));
+            continue;
+        }
         let mut end = m.start();
         for w in m.as_str().split_whitespace() {
             let clean = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();

@@ -2,10 +2,12 @@
 //! Local appends publish directly; a LISTEN connection relays what other
 //! daemons on the same database did.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
-use procura_common::job::JobId;
+use procura_common::job::{JobId, JobStatus};
+use procura_common::log::LogEntry;
 use tokio::sync::{Notify, broadcast};
 use tokio_util::sync::CancellationToken;
 
@@ -13,8 +15,19 @@ use crate::db::Database;
 use crate::db::jobs::JOBS_CHANNEL;
 use crate::db::logs::LOGS_CHANNEL;
 
+/// A job's log grew. Appends made by this daemon carry the entries, so
+/// watchers hand them out without reading them back; a relayed NOTIFY from
+/// another daemon carries none, and watchers read the database.
+#[derive(Debug, Clone)]
+pub struct LogEvent {
+    pub job: JobId,
+    pub entries: Arc<[LogEntry]>,
+    /// The job's status after the append, when the appender knows it.
+    pub status: Option<JobStatus>,
+}
+
 pub struct Hub {
-    logs: broadcast::Sender<JobId>,
+    logs: broadcast::Sender<LogEvent>,
     work: Notify,
 }
 
@@ -28,12 +41,29 @@ impl Default for Hub {
 }
 
 impl Hub {
-    pub fn log_grew(&self, job: JobId) {
+    /// Publishes entries this daemon appended.
+    pub fn appended(&self, job: JobId, entries: &[LogEntry], status: Option<JobStatus>) {
+        if entries.is_empty() {
+            return;
+        }
         // No receivers is fine: nobody is watching.
-        let _ = self.logs.send(job);
+        let _ = self.logs.send(LogEvent {
+            job,
+            entries: entries.into(),
+            status,
+        });
     }
 
-    pub fn subscribe_logs(&self) -> broadcast::Receiver<JobId> {
+    /// Another daemon appended to `job`'s log.
+    pub fn log_grew_elsewhere(&self, job: JobId) {
+        let _ = self.logs.send(LogEvent {
+            job,
+            entries: Arc::from(Vec::new()),
+            status: None,
+        });
+    }
+
+    pub fn subscribe_logs(&self) -> broadcast::Receiver<LogEvent> {
         self.logs.subscribe()
     }
 
@@ -93,8 +123,12 @@ async fn listen_once(
         match next {
             Some(Ok(n)) if n.channel == JOBS_CHANNEL => hub.work_queued(),
             Some(Ok(n)) if n.channel == LOGS_CHANNEL => {
-                if let Ok(job) = n.payload.parse::<JobId>() {
-                    hub.log_grew(job);
+                // "job-id origin": our own appends were published directly.
+                let (job, origin) = n.payload.split_once(' ').unwrap_or((&n.payload, ""));
+                if origin != db.origin()
+                    && let Ok(job) = job.parse::<JobId>()
+                {
+                    hub.log_grew_elsewhere(job);
                 }
             }
             Some(Ok(_)) => {}

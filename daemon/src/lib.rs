@@ -112,17 +112,19 @@ async fn serve_on_database(
     url: &str,
     database_label: String,
 ) -> Result<(), DaemonError> {
-    let db = Database::open(url, config.database.pool_size).await?;
-    // SAFETY: getuid has no preconditions and cannot fail.
-    let uid = unsafe { libc::getuid() };
-    db.bootstrap_admins(uid).await?;
-
     let daemon_id = format!(
         "{}:{}:{}",
         hostname(),
         std::process::id(),
         &uuid::Uuid::new_v4().simple().to_string()[..8]
     );
+    let db = Database::open(url, config.database.pool_size)
+        .await?
+        .with_origin(&daemon_id);
+    // SAFETY: getuid has no preconditions and cannot fail.
+    let uid = unsafe { libc::getuid() };
+    db.bootstrap_admins(uid).await?;
+
     let stop = CancellationToken::new();
     let hub = Arc::new(Hub::default());
     let relay = tokio::spawn(hub::relay_notifications(

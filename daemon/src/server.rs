@@ -109,12 +109,13 @@ impl Session {
 
     async fn log_event(&self, id: JobId, level: LogLevel, message: String) -> Result<(), ApiError> {
         let entry = NewLogEntry::new(level, "operator", message);
-        self.shared
+        let stored = self
+            .shared
             .db
             .append_logs(id, &[entry])
             .await
             .map_err(internal)?;
-        self.shared.hub.log_grew(id);
+        self.shared.hub.appended(id, &stored, None);
         Ok(())
     }
 }
@@ -309,13 +310,22 @@ impl Procura for Session {
             loop {
                 let woke = tokio::time::timeout_at(deadline, grew.recv()).await;
                 match woke {
-                    Err(_) => {
-                        return Ok(WatchBatch {
-                            entries: Vec::new(),
-                            status,
-                        });
+                    Err(_) => return Ok(WatchBatch { entries: Vec::new(), status }),
+                    Ok(Ok(event)) if event.job == id => {
+                        // Entries this daemon just appended, following on
+                        // from what the caller has: hand them out as they
+                        // are. Anything else (a gap, another daemon's
+                        // append, a status change) is read from the database.
+                        let fresh: Vec<_> =
+                            event.entries.iter().filter(|e| e.seq > after_seq).cloned().collect();
+                        if fresh.first().is_some_and(|e| e.seq == after_seq + 1) {
+                            return Ok(WatchBatch {
+                                entries: fresh,
+                                status: event.status.unwrap_or(status),
+                            });
+                        }
+                        break;
                     }
-                    Ok(Ok(job)) if job == id => break,
                     Ok(Ok(_)) => continue,
                     // Missed some wake-ups: look again.
                     Ok(Err(tokio::sync::broadcast::error::RecvError::Lagged(_))) => break,

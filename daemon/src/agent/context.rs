@@ -41,9 +41,8 @@ impl NodeContext<'_> {
             .with_data(data)
             .keyed(key);
         let stored = self.db.append_logs(self.job.id, &[entry]).await?;
-        if !stored.is_empty() {
-            self.hub.log_grew(self.job.id);
-        }
+        self.hub
+            .appended(self.job.id, &stored, Some(procura_common::job::JobStatus::Running));
         self.pace().await
     }
 

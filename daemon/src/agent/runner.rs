@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use procura_common::job::JobStatus;
 use procura_common::log::{LogEntry, LogLevel};
 use tokio_util::sync::CancellationToken;
 
@@ -138,7 +139,7 @@ impl Runner {
                 )
                 .await?
             {
-                Some(entries) => self.published(job, &entries),
+                Some(entries) => self.published(job, &entries, JobStatus::Running),
                 None => return Err(NodeError::Interrupted(Interruption::LeaseLost)),
             }
             checkpoints.insert(node, state);
@@ -204,22 +205,27 @@ impl Runner {
                 return Ok(());
             }
         };
+        let status = match ending {
+            Ending::Succeeded => JobStatus::Succeeded,
+            Ending::Failed(_) => JobStatus::Failed,
+            Ending::Cancelled => JobStatus::Cancelled,
+        };
         if let Some(entries) = self.db.end_job(job.id, &self.owner, &ending, log).await? {
-            self.published(job, &entries);
+            self.published(job, &entries, status);
         }
         Ok(())
     }
 
+    /// Logs a runner event; the job is not ended by it, so it is running
+    /// or (after a release) queued: watchers learn which on their next look.
     async fn log(&self, job: &JobRow, entry: NewLogEntry) -> Result<(), crate::db::DbError> {
         let entries = self.db.append_logs(job.id, &[entry]).await?;
-        self.published(job, &entries);
+        self.hub.appended(job.id, &entries, None);
         Ok(())
     }
 
-    fn published(&self, job: &JobRow, entries: &[LogEntry]) {
-        if !entries.is_empty() {
-            self.hub.log_grew(job.id);
-        }
+    fn published(&self, job: &JobRow, entries: &[LogEntry], status: JobStatus) {
+        self.hub.appended(job.id, entries, Some(status));
     }
 }
 

@@ -60,7 +60,8 @@ impl Database {
         entries: &[NewLogEntry],
     ) -> DbResult<Vec<LogEntry>> {
         let mut conn = self.conn().await?;
-        conn.transaction::<_, DbError, _>(async |conn| append_logs_in(conn, job, entries).await)
+        let origin = self.origin();
+        conn.transaction::<_, DbError, _>(async |conn| append_logs_in(conn, job, entries, origin).await)
             .await
     }
 
@@ -86,6 +87,7 @@ pub async fn append_logs_in(
     conn: &mut AsyncPgConnection,
     job: JobId,
     entries: &[NewLogEntry],
+    origin: &str,
 ) -> DbResult<Vec<LogEntry>> {
     let keys: Vec<&str> = entries
         .iter()
@@ -148,7 +150,7 @@ pub async fn append_logs_in(
         .await?;
     diesel::sql_query("SELECT pg_notify($1, $2)")
         .bind::<diesel::sql_types::Text, _>(LOGS_CHANNEL)
-        .bind::<diesel::sql_types::Text, _>(job.to_string())
+        .bind::<diesel::sql_types::Text, _>(format!("{job} {origin}"))
         .execute(conn)
         .await?;
     Ok(stored)

@@ -9,6 +9,7 @@ pub mod runs;
 pub mod schema;
 pub mod users;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel_async::pooled_connection::AsyncDieselConnectionManager;
@@ -43,6 +44,8 @@ pub type Conn<'a> = PooledConnection<'a, AsyncPgConnection>;
 pub struct Database {
     pool: Pool<AsyncPgConnection>,
     url: String,
+    /// Names this daemon in NOTIFY payloads, so it can skip its own.
+    origin: Arc<str>,
 }
 
 impl Database {
@@ -60,7 +63,18 @@ impl Database {
         Ok(Database {
             pool,
             url: url.to_string(),
+            origin: Arc::from(""),
         })
+    }
+
+    /// Sets the name this daemon's notifications carry.
+    pub fn with_origin(mut self, origin: &str) -> Database {
+        self.origin = Arc::from(origin);
+        self
+    }
+
+    pub fn origin(&self) -> &str {
+        &self.origin
     }
 
     pub async fn conn(&self) -> DbResult<Conn<'_>> {

@@ -60,6 +60,7 @@ impl Database {
             update,
             log,
         } = commit;
+        let origin = self.origin();
         let mut conn = self.conn().await?;
         conn.transaction::<_, DbError, _>(async |conn| {
             if !holds_lease(conn, job, owner).await? {
@@ -97,7 +98,7 @@ impl Database {
                     .execute(conn)
                     .await?;
             }
-            Ok(Some(append_logs_in(conn, job, &[log]).await?))
+            Ok(Some(append_logs_in(conn, job, &[log], origin).await?))
         })
         .await
     }
@@ -110,6 +111,7 @@ impl Database {
         ending: &Ending,
         log: NewLogEntry,
     ) -> DbResult<Option<Vec<LogEntry>>> {
+        let origin = self.origin();
         let mut conn = self.conn().await?;
         conn.transaction::<_, DbError, _>(async |conn| {
             if !holds_lease(conn, job, owner).await? {
@@ -134,7 +136,7 @@ impl Database {
             .bind::<diesel::sql_types::Timestamptz, _>(now)
             .execute(conn)
             .await?;
-            Ok(Some(append_logs_in(conn, job, &[log]).await?))
+            Ok(Some(append_logs_in(conn, job, &[log], origin).await?))
         })
         .await
     }

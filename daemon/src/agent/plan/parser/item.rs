@@ -93,11 +93,11 @@ const CATEGORIES: &[(&str, &str)] = &[
     ("label", "office supplies"), ("printer", "office equipment"), ("scanner", "office equipment"),
     ("copier", "office equipment"), ("shredder", "office equipment"), ("projector", "office equipment"),
     ("laminator", "office equipment"), ("helmet", "safety equipment"), ("glove", "safety equipment"),
-    ("goggles", "safety equipment"), ("respirator", "safety equipment"), ("earplug", "safety equipment"),
+    ("goggles", "safety equipment"), ("respirator", "safety equipment"), ("mask", "safety equipment"), ("earplug", "safety equipment"),
     ("earmuff", "safety equipment"), ("hi-vis", "safety equipment"), ("harness", "safety equipment"),
     ("forklift", "warehouse equipment"), ("pallet", "warehouse equipment"), ("dolly", "warehouse equipment"),
     ("trolley", "warehouse equipment"), ("racking", "warehouse equipment"), ("conveyor", "warehouse equipment"),
-    ("coffee", "breakroom supplies"), ("tea", "breakroom supplies"), ("sugar", "breakroom supplies"),
+    ("coffee", "breakroom supplies"), ("espresso", "breakroom supplies"), ("tea", "breakroom supplies"), ("sugar", "breakroom supplies"),
     ("creamer", "breakroom supplies"), ("snack", "breakroom supplies"), ("mug", "breakroom supplies"),
     ("detergent", "cleaning supplies"), ("soap", "cleaning supplies"), ("sanitizer", "cleaning supplies"),
     ("sanitiser", "cleaning supplies"), ("mop", "cleaning supplies"), ("bleach", "cleaning supplies"),
@@ -170,6 +170,21 @@ pub(super) fn extract(cx: &mut Ctx) {
                     && !BOUNDARY.contains(lower.get(i + 1).map_or("", String::as_str))
             });
         let soft = t.kind != TokKind::Punct && !cx.is_free(&t.r) && !cx.is_hard(&t.r);
+        // A spec inside the phrase, with goods words after it, is spanned:
+        // "MacBook Pro 14\" laptops" is one item (the spec is no keyword).
+        let bridged = !cur.is_empty()
+            && cx.spec_spans.iter().any(|s| {
+                s.start <= t.r.start
+                    && t.r.end <= s.end
+                    && toks.iter().position(|n| n.r.start >= s.end).is_some_and(|j| {
+                        toks.get(j).is_some_and(|n| n.kind == TokKind::Word && cx.is_free(&n.r))
+                            && !BOUNDARY.contains(lower.get(j).map_or("", String::as_str))
+                    })
+            });
+        if bridged {
+            cur.push(i);
+            continue;
+        }
         let stop = join
             || (t.kind != TokKind::Word && !model_number && !soft)
             || cx.is_hard(&t.r)
@@ -245,6 +260,9 @@ pub(super) fn extract(cx: &mut Ctx) {
     let mut add = |ids: &[usize]| {
         for &i in ids {
             let w = lower.get(i).map_or("", String::as_str);
+            if toks.get(i).is_some_and(|t| cx.is_hard(&t.r)) {
+                continue;
+            }
             let number = w.chars().all(|c| c.is_ascii_digit() || ".,'".contains(c));
             if number || w.chars().count() < 2 || FILLER.contains(w) || BOUNDARY.contains(w) {
                 continue;

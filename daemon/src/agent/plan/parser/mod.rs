@@ -74,6 +74,7 @@ pub fn parse_request(text: &str, today: NaiveDate) -> ParsedRequest {
     let mut cx = Ctx {
         text: normalised,
         claims: Vec::new(),
+        spec_spans: Vec::new(),
         spec: SearchSpec::default(),
         steps: Vec::new(),
         item_hint: None,
@@ -107,6 +108,9 @@ struct Ctx {
     text: String,
     /// Claimed byte ranges of `text`; `true` = hard claim.
     claims: Vec<(Range<usize>, bool)>,
+    /// Hard claims of specs, which an item phrase may span when goods words
+    /// follow them ("MacBook Pro 14\" laptops").
+    spec_spans: Vec<Range<usize>>,
     spec: SearchSpec,
     steps: Vec<ParseStep>,
     /// The quantity phrase, and whether it may follow the goods ("monitors

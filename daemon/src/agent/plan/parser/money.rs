@@ -407,7 +407,9 @@ fn decide_scope(text: &str, span: &Range<usize>, has_budget_word: bool) -> (Budg
                 return (BudgetScope::Total, format!("\"per {n}\""), len);
             }
             // "a chair" / "per chair" / "/unit" — but not "per month" and not "a total".
-            if !PER_PERIOD_NOUNS.contains(&n.as_str()) && !(lead.starts_with('a') && n == "total") {
+            let period = PER_PERIOD_NOUNS.contains(&n.as_str());
+            let a_total = lead.starts_with('a') && n == "total";
+            if !period && !a_total {
                 return (BudgetScope::PerUnit, format!("\"{lead}\""), len);
             }
         }

@@ -181,7 +181,7 @@ fn prev_ok(cx: &Ctx, toks: &[Tok], i: usize) -> Option<bool> {
     };
     let raw = cx.text.get(prev.r.clone())?;
     Some(match prev.kind {
-        TokKind::Punct => ",;:(!?\n".contains(raw),
+        TokKind::Punct => ",;:(!?.\n".contains(raw),
         TokKind::Number => false,
         TokKind::Word => {
             let lw = raw.to_lowercase();
@@ -227,13 +227,23 @@ fn bare_digits(cx: &Ctx, toks: &[Tok], i: usize) -> Option<(Range<usize>, Option
     let value: u64 = groups.concat().parse().ok().unwrap_or(u64::MAX);
     if (1990..=2100).contains(&value) && i > 0 {
         let prev = word_at(&cx.text, toks, i - 1).map(|(_, w)| w).unwrap_or_default();
-        if ["in", "fy", "year", "since", "until", "by", "end", "from", "to", "for"].contains(&prev.as_str()) {
+        // A year-like number counts only right after a request word.
+        if !LEADIN.contains(prev.as_str()) || prev == "for" {
             return None;
         }
     }
+    // "10 (ten) headsets": skip a spelled-out repeat in brackets.
+    let mut i_next = i + 1;
+    if word_at(&cx.text, toks, i + 1).is_some_and(|(_, w)| w == "(")
+        && word_at(&cx.text, toks, i + 3).is_some_and(|(_, w)| w == ")")
+        && word_at(&cx.text, toks, i + 2).is_some_and(|(_, w)| lookup(UNITS_WORDS, &w).is_some() || lookup(TENS, &w).is_some())
+    {
+        i_next = i + 4;
+    }
     let prev_punct_or_leadin = i == 0
         || word_at(&cx.text, toks, i - 1).is_some_and(|(p, w)| p.kind == TokKind::Punct || LEADIN.contains(w.as_str()));
-    next_ok(cx, toks, i + 1, prev_punct_or_leadin).then(|| (t.r.clone(), Some(value)))
+    let end = if i_next > i + 1 { toks.get(i + 3).map_or(t.r.end, |t| t.r.end) } else { t.r.end };
+    next_ok(cx, toks, i_next, prev_punct_or_leadin).then(|| (t.r.start..end, Some(value)))
 }
 
 fn number_words(cx: &Ctx, toks: &[Tok], i: usize) -> Option<(Range<usize>, Option<u64>)> {

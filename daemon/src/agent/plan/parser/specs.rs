@@ -464,6 +464,9 @@ fn comparator(text: &str, span: &mut Range<usize>, c: Option<&regex::Captures<'_
 
 fn finish(cx: &mut Ctx, span: Range<usize>, name: &str, v: &str, unit: Option<&str>, cmp: Comparator, hard: bool) {
     let t = cx.slice(&span).trim().to_string();
+    if hard {
+        cx.spec_spans.push(span.clone());
+    }
     cx.claim(span, hard);
     cx.add_spec(name, v, unit, cmp, &t);
 }

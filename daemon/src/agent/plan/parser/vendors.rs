@@ -62,7 +62,7 @@ static NOT_NAMES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         "before", "under", "with", "for", "in", "within", "urgent", "preferably", "not", "no",
         "only", "ideally", "quantity", "qty", "price", "today", "tomorrow", "next", "end", "q1",
         "q2", "q3", "q4", "stock", "local", "any", "each", "total", "it", "them", "there",
-        "here", "now", "scratch", "home", "work", "office", "warehouse", "site",
+        "here", "now", "scratch", "work", "warehouse", "site",
     ])
 });
 

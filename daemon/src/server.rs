@@ -310,14 +310,23 @@ impl Procura for Session {
             loop {
                 let woke = tokio::time::timeout_at(deadline, grew.recv()).await;
                 match woke {
-                    Err(_) => return Ok(WatchBatch { entries: Vec::new(), status }),
+                    Err(_) => {
+                        return Ok(WatchBatch {
+                            entries: Vec::new(),
+                            status,
+                        });
+                    }
                     Ok(Ok(event)) if event.job == id => {
                         // Entries this daemon just appended, following on
                         // from what the caller has: hand them out as they
                         // are. Anything else (a gap, another daemon's
                         // append, a status change) is read from the database.
-                        let fresh: Vec<_> =
-                            event.entries.iter().filter(|e| e.seq > after_seq).cloned().collect();
+                        let fresh: Vec<_> = event
+                            .entries
+                            .iter()
+                            .filter(|e| e.seq > after_seq)
+                            .cloned()
+                            .collect();
                         if fresh.first().is_some_and(|e| e.seq == after_seq + 1) {
                             return Ok(WatchBatch {
                                 entries: fresh,

@@ -41,8 +41,11 @@ impl NodeContext<'_> {
             .with_data(data)
             .keyed(key);
         let stored = self.db.append_logs(self.job.id, &[entry]).await?;
-        self.hub
-            .appended(self.job.id, &stored, Some(procura_common::job::JobStatus::Running));
+        self.hub.appended(
+            self.job.id,
+            &stored,
+            Some(procura_common::job::JobStatus::Running),
+        );
         self.pace().await
     }
 

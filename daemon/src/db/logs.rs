@@ -61,8 +61,10 @@ impl Database {
     ) -> DbResult<Vec<LogEntry>> {
         let mut conn = self.conn().await?;
         let origin = self.origin();
-        conn.transaction::<_, DbError, _>(async |conn| append_logs_in(conn, job, entries, origin).await)
-            .await
+        conn.transaction::<_, DbError, _>(async |conn| {
+            append_logs_in(conn, job, entries, origin).await
+        })
+        .await
     }
 
     /// Entries with seq > `after_seq`, oldest first, at most

@@ -1,7 +1,6 @@
 //! The `plan` node: turns the request text into a [`SearchSpec`] with the
 //! offline parser, logging each decision.
 
-#[path = "/tmp/standin_parser.rs"]
 pub mod parser;
 
 use procura_common::log::LogLevel;

@@ -67,10 +67,9 @@ impl Drop for Cleanup {
 }
 
 async fn connect(pg: &EmbeddedPostgres) -> tokio_postgres::Client {
-    let (client, connection) =
-        tokio_postgres::connect(&pg.database_url(), tokio_postgres::NoTls)
-            .await
-            .expect("connect");
+    let (client, connection) = tokio_postgres::connect(&pg.database_url(), tokio_postgres::NoTls)
+        .await
+        .expect("connect");
     tokio::spawn(async move {
         let _ = connection.await;
     });

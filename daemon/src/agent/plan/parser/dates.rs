@@ -21,6 +21,8 @@
 //!   quarter's last day (next occurrence), "end of March" its last day.
 //! - "within/in N days|weeks|months", "within a month", "in 10 business
 //!   days", "within 48 hours" (rounded up to whole days), "tomorrow".
+//! - "by the 15th" is the next 15th on or after today (this month or the
+//!   next one that has that day).
 //! - "ASAP", "urgent", "as soon as possible" give no date, only a step.
 //!   "next week", "next month", "soon" are too vague: a step, no date.
 //! - Several dates: those after a deadline word win over bare ones; among
@@ -59,8 +61,14 @@ static RELATIVE: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)\b(?:(?:within|in|inside(?:\s+of)?|over)\s+(?:the\s+)?(?:next\s+)?|next\s+)(?P<n>{NUM_WORDS})\s+(?P<u>(?:business|working|work)\s+days?|days?|weeks?|months?|hours?|hrs?|fortnights?)\b|\b(?P<n2>{NUM_WORDS})\s+(?P<u2>(?:business|working|work)\s+days?|days?|weeks?|months?)\s+(?:from\s+(?:now|today)|time)\b"
     ))
 });
+/// "by the 15th": a day of the month without the month.
+static DAY_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:by|before|until|till|on|due)\s+the\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b")
+});
 static WEEKDAY: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:by|before|until|till|til|on|this|(?P<next>next)|coming|due)\s+(?:this\s+|(?P<next2>next)\s+|the\s+coming\s+|coming\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thur|thu|fri)\b")
+    re(
+        r"(?i)\b(?:by|before|until|till|til|on|this|(?P<next>next)|coming|due)\s+(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)\s+(?:on\s+)?|noon\s+(?:on\s+)?|eod\s+(?:on\s+)?)?(?:this\s+|(?P<next2>next)\s+|the\s+coming\s+|coming\s+)?(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues|tue|wed|thurs|thur|thu|fri)\b",
+    )
 });
 static END_OF: LazyLock<Regex> = LazyLock::new(|| {
     re(&format!(
@@ -68,17 +76,25 @@ static END_OF: LazyLock<Regex> = LazyLock::new(|| {
     ))
 });
 static DAY_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?P<w>day\s+after\s+tomorrow|tomorrow|tmrw|(?:by|for|until|before|due)\s+(?:end\s+of\s+)?(?:today|tonight))\b|\b(?P<xmas>christmas|xmas)(?:\s+(?P<eve>eve))?\b")
+    re(
+        r"(?i)\b(?P<w>day\s+after\s+tomorrow|tomorrow|tmrw|(?:by|for|until|before|due)\s+(?:end\s+of\s+)?(?:today|tonight))\b|\b(?P<xmas>christmas|xmas)(?:\s+(?P<eve>eve))?\b",
+    )
 });
 static URGENT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:asap|a\.s\.a\.p\b\.?|as\s+soon\s+as\s+possible|urgent(?:ly)?|rush|immediately|right\s+away)\b")
+    re(
+        r"(?i)\b(?:asap|a\.s\.a\.p\b\.?|as\s+soon\s+as\s+possible|urgent(?:ly)?|rush|immediately|right\s+away)\b",
+    )
 });
 static VAGUE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:by\s+|within\s+|before\s+)?(?:next\s+(?:week|month|year)|soon|shortly|early\s+next\s+\w+|(?:early|mid|late)[\s-](?:january|february|march|april|may|june|july|august|september|october|november|december))\b")
+    re(
+        r"(?i)\b(?:by\s+|within\s+|before\s+)?(?:next\s+(?:week|month|year)|soon|shortly|early\s+next\s+\w+|(?:early|mid|late)[\s-](?:january|february|march|april|may|june|july|august|september|october|november|december))\b",
+    )
 });
 /// A deadline word right before a date.
 static TRIGGER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:by|before|until|till|til|due|deadline|no\s+later\s+than|not\s+later\s+than|latest|deliver(?:ed|y)?|needed|need\s+(?:it|them)|arrive|arrival|on|bis|sp(?:ä|ae)testens|avant|d'ici|le)\s*(?:the\s+)?(?:date\s+)?[:=]?\s*$")
+    re(
+        r"(?i)\b(?:by|before|until|till|til|due|deadline|no\s+later\s+than|not\s+later\s+than|latest|deliver(?:ed|y)?|needed|need\s+(?:it|them)|arrive|arrival|on|bis|sp(?:ä|ae)testens|avant|d'ici|le)\s*(?:the\s+)?(?:date\s+)?[:=]?\s*$",
+    )
 });
 
 struct Candidate {
@@ -91,11 +107,17 @@ struct Candidate {
 pub(super) fn extract(cx: &mut Ctx, today: NaiveDate) {
     let text = cx.text.clone();
     let mut found: Vec<Candidate> = Vec::new();
-    let mut claim = |cx: &mut Ctx, span: Range<usize>, date: Option<NaiveDate>, note: Option<String>| {
-        let triggered = TRIGGER.is_match(before(&text, span.start, 30));
-        cx.claim(span.clone(), true);
-        found.push(Candidate { date, span, triggered, note });
-    };
+    let mut claim =
+        |cx: &mut Ctx, span: Range<usize>, date: Option<NaiveDate>, note: Option<String>| {
+            let triggered = TRIGGER.is_match(before(&text, span.start, 30));
+            cx.claim(span.clone(), true);
+            found.push(Candidate {
+                date,
+                span,
+                triggered,
+                note,
+            });
+        };
 
     for c in ISO.captures_iter(&text) {
         if let Some(span) = free_span(cx, &c) {
@@ -115,9 +137,15 @@ pub(super) fn extract(cx: &mut Ctx, today: NaiveDate) {
             claim(cx, span, ymd(year(num(&c, "y")), m, d), None);
         }
     }
-    for c in DAY_MONTH.captures_iter(&text).chain(MONTH_DAY.captures_iter(&text)) {
+    for c in DAY_MONTH
+        .captures_iter(&text)
+        .chain(MONTH_DAY.captures_iter(&text))
+    {
         if let Some(span) = free_span(cx, &c) {
-            let m = c.name("m").and_then(|m| month_number(m.as_str())).unwrap_or(0);
+            let m = c
+                .name("m")
+                .and_then(|m| month_number(m.as_str()))
+                .unwrap_or(0);
             let d = num(&c, "d");
             let date = match c.name("y") {
                 Some(_) => ymd(num(&c, "y"), m, d),
@@ -136,7 +164,8 @@ pub(super) fn extract(cx: &mut Ctx, today: NaiveDate) {
                 continue;
             }
             let prev = before(&text, span.start, 2).trim_end().chars().last();
-            let padded = c.name("d").is_some_and(|x| x.len() == 2) && c.name("m").is_some_and(|x| x.len() == 2);
+            let padded = c.name("d").is_some_and(|x| x.len() == 2)
+                && c.name("m").is_some_and(|x| x.len() == 2);
             let after_word = prev.is_some_and(char::is_alphanumeric) && !padded;
             if !TRIGGER.is_match(before(&text, span.start, 30))
                 && (c.name("dot").is_none() || after_word)
@@ -166,14 +195,30 @@ pub(super) fn extract(cx: &mut Ctx, today: NaiveDate) {
             }
         }
     }
+    for c in DAY_ONLY.captures_iter(&text) {
+        if let Some(span) = free_span(cx, &c) {
+            let d = num(&c, "d");
+            let date = (0..=2)
+                .filter_map(|k| today.checked_add_months(Months::new(k)))
+                .filter_map(|m| NaiveDate::from_ymd_opt(m.year(), m.month(), d))
+                .find(|date| *date >= today);
+            claim(cx, span, date, Some("next such day of a month".to_string()));
+        }
+    }
     for c in WEEKDAY.captures_iter(&text) {
         if let Some(span) = free_span(cx, &c) {
             let wd = c.name("wd").and_then(|m| weekday(m.as_str()));
             let next = c.name("next").or(c.name("next2")).is_some();
             let (date, how) = if next {
-                (wd.and_then(|w| in_next_week(today, w)), "that weekday of next week")
+                (
+                    wd.and_then(|w| in_next_week(today, w)),
+                    "that weekday of next week",
+                )
             } else {
-                (wd.and_then(|w| first_after(today, w)), "first such weekday after today")
+                (
+                    wd.and_then(|w| first_after(today, w)),
+                    "first such weekday after today",
+                )
             };
             claim(cx, span, date, Some(how.to_string()));
         }
@@ -185,8 +230,15 @@ pub(super) fn extract(cx: &mut Ctx, today: NaiveDate) {
                 .or(c.name("u2"))
                 .or(c.name("abbr"))
                 .map_or(String::new(), |m| m.as_str().to_lowercase());
-            let next = c.name("which").is_some_and(|w| w.as_str().trim().eq_ignore_ascii_case("next"));
-            claim(cx, span, end_of(today, &unit, next), Some(format!("end of {unit}")));
+            let next = c
+                .name("which")
+                .is_some_and(|w| w.as_str().trim().eq_ignore_ascii_case("next"));
+            claim(
+                cx,
+                span,
+                end_of(today, &unit, next),
+                Some(format!("end of {unit}")),
+            );
         }
     }
     for c in DAY_WORD.captures_iter(&text) {
@@ -194,7 +246,9 @@ pub(super) fn extract(cx: &mut Ctx, today: NaiveDate) {
             let date = if c.name("xmas").is_some() {
                 next_occurrence(today, 12, if c.name("eve").is_some() { 24 } else { 25 })
             } else {
-                let w = c.name("w").map_or(String::new(), |m| m.as_str().to_lowercase());
+                let w = c
+                    .name("w")
+                    .map_or(String::new(), |m| m.as_str().to_lowercase());
                 let days = if w.starts_with("day after") {
                     2
                 } else if w.starts_with("tom") || w == "tmrw" {
@@ -280,7 +334,9 @@ fn free_span(cx: &Ctx, c: &regex::Captures<'_>) -> Option<Range<usize>> {
 }
 
 fn num(c: &regex::Captures<'_>, name: &str) -> u32 {
-    c.name(name).and_then(|m| m.as_str().parse().ok()).unwrap_or(0)
+    c.name(name)
+        .and_then(|m| m.as_str().parse().ok())
+        .unwrap_or(0)
 }
 
 /// Two-digit years are 20xx.
@@ -385,7 +441,9 @@ fn first_after(today: NaiveDate, wd: Weekday) -> Option<NaiveDate> {
 
 /// That weekday in the calendar week after today's (weeks start Monday).
 fn in_next_week(today: NaiveDate, wd: Weekday) -> Option<NaiveDate> {
-    let monday = today.checked_add_days(Days::new(u64::from(7 - today.weekday().num_days_from_monday())))?;
+    let monday = today.checked_add_days(Days::new(u64::from(
+        7 - today.weekday().num_days_from_monday(),
+    )))?;
     monday.checked_add_days(Days::new(u64::from(wd.num_days_from_monday())))
 }
 
@@ -399,7 +457,11 @@ fn end_of(today: NaiveDate, unit: &str, next: bool) -> Option<NaiveDate> {
     let y = today.year();
     match unit {
         "month" | "m" => {
-            let base = if next { today.checked_add_months(Months::new(1))? } else { today };
+            let base = if next {
+                today.checked_add_months(Months::new(1))?
+            } else {
+                today
+            };
             last_of_month(base.year(), base.month())
         }
         "year" | "y" => NaiveDate::from_ymd_opt(if next { y + 1 } else { y }, 12, 31),
@@ -409,7 +471,11 @@ fn end_of(today: NaiveDate, unit: &str, next: bool) -> Option<NaiveDate> {
             } else {
                 first_after(today, Weekday::Fri)?
             };
-            if next { fri.checked_add_days(Days::new(7)) } else { Some(fri) }
+            if next {
+                fri.checked_add_days(Days::new(7))
+            } else {
+                Some(fri)
+            }
         }
         "quarter" => {
             let base = last_of_month(y, (today.month() - 1) / 3 * 3 + 3)?;
@@ -424,7 +490,11 @@ fn end_of(today: NaiveDate, unit: &str, next: bool) -> Option<NaiveDate> {
             let q: u32 = u.get(1..)?.parse().ok()?;
             let m = q * 3;
             let this = last_of_month(y, m)?;
-            if this >= today { Some(this) } else { last_of_month(y + 1, m) }
+            if this >= today {
+                Some(this)
+            } else {
+                last_of_month(y + 1, m)
+            }
         }
         u if u.len() == 4 && u.chars().all(|c| c.is_ascii_digit()) => {
             NaiveDate::from_ymd_opt(u.parse().ok()?, 12, 31)
@@ -432,7 +502,11 @@ fn end_of(today: NaiveDate, unit: &str, next: bool) -> Option<NaiveDate> {
         u => {
             let m = month_number(u)?;
             let this = last_of_month(y, m)?;
-            if this >= today { Some(this) } else { last_of_month(y + 1, m) }
+            if this >= today {
+                Some(this)
+            } else {
+                last_of_month(y + 1, m)
+            }
         }
     }
 }

@@ -72,8 +72,8 @@ pub const MAX_INPUT_BYTES: usize = 4096;
 pub fn parse_request(text: &str, today: NaiveDate) -> ParsedRequest {
     let (normalised, truncated) = normalise(text);
     let mut cx = Ctx {
+        claims: vec![0; normalised.len()],
         text: normalised,
-        claims: Vec::new(),
         spec_spans: Vec::new(),
         spec: SearchSpec::default(),
         steps: Vec::new(),
@@ -106,8 +106,8 @@ pub fn parse_request(text: &str, today: NaiveDate) -> ParsedRequest {
 /// the spec and steps built so far.
 struct Ctx {
     text: String,
-    /// Claimed byte ranges of `text`; `true` = hard claim.
-    claims: Vec<(Range<usize>, bool)>,
+    /// One mark per byte of `text`: 0 free, 1 soft claim, 2 hard claim.
+    claims: Vec<u8>,
     /// Hard claims of specs, which an item phrase may span when goods words
     /// follow them ("MacBook Pro 14\" laptops").
     spec_spans: Vec<Range<usize>>,
@@ -122,20 +122,23 @@ impl Ctx {
     /// No claim overlaps `r`.
     fn is_free(&self, r: &Range<usize>) -> bool {
         self.claims
-            .iter()
-            .all(|(c, _)| c.end <= r.start || r.end <= c.start)
+            .get(r.clone())
+            .is_some_and(|marks| marks.iter().all(|&m| m == 0))
     }
 
     /// A hard claim overlaps `r`.
     fn is_hard(&self, r: &Range<usize>) -> bool {
         self.claims
-            .iter()
-            .any(|(c, hard)| *hard && c.start < r.end && r.start < c.end)
+            .get(r.clone())
+            .is_some_and(|marks| marks.contains(&2))
     }
 
     fn claim(&mut self, r: Range<usize>, hard: bool) {
-        if r.start < r.end && r.end <= self.text.len() {
-            self.claims.push((r, hard));
+        let mark = if hard { 2 } else { 1 };
+        if let Some(marks) = self.claims.get_mut(r) {
+            for m in marks {
+                *m = (*m).max(mark);
+            }
         }
     }
 
@@ -255,10 +258,17 @@ fn after(s: &str, start: usize, n: usize) -> &str {
     tail.get(..end).unwrap_or("")
 }
 
-/// Compiles a pattern written into this file. The patterns are constants
+/// Compiles a pattern written in this module. The patterns are constants
 /// exercised by every test, so a failure here is a programming error.
+///
+/// Every `\b` becomes the ASCII word boundary `(?-u:\b)`: a Unicode word
+/// boundary makes the regex engine leave its DFA for a slow NFA on any
+/// non-ASCII text, which made a 4 KB non-ASCII request take milliseconds.
+/// All the words the patterns anchor are ASCII; next to a non-ASCII letter
+/// the ASCII boundary matches where the Unicode one would not, which the
+/// patterns tolerate (they never start or end with a non-ASCII letter).
 fn re(pattern: &str) -> Regex {
-    match Regex::new(pattern) {
+    match Regex::new(&pattern.replace(r"\b", r"(?-u:\b)")) {
         Ok(r) => r,
         Err(e) => panic!("parser regex does not compile: {e}"),
     }
@@ -307,7 +317,9 @@ enum TokKind {
 }
 
 static TOKEN: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"\d+(?:[.,']\d+)*[\p{L}\p{N}]*(?:['&+-][\p{L}\p{N}]+)*|[\p{L}\p{N}]+(?:['&+-][\p{L}\p{N}]+)*|[^\s\p{L}\p{N}]")
+    re(
+        r"\d+(?:[.,']\d+)*[\p{L}\p{N}]*(?:['&+-][\p{L}\p{N}]+)*|[\p{L}\p{N}]+(?:['&+-][\p{L}\p{N}]+)*|[^\s\p{L}\p{N}]",
+    )
 });
 
 fn tokens(s: &str) -> Vec<Tok> {
@@ -324,10 +336,7 @@ fn tokens(s: &str) -> Vec<Tok> {
             } else {
                 TokKind::Punct
             };
-            Tok {
-                r: m.range(),
-                kind,
-            }
+            Tok { r: m.range(), kind }
         })
         .collect()
 }

@@ -50,10 +50,13 @@ static MONEY: LazyLock<Regex> = LazyLock::new(|| {
 
 /// An amount after a money word but with no currency: "under 300", "budget 5k".
 static BARE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:under|below|max(?:imum)?\.?|up\s+to|less\s+than|no\s+more\s+than|not\s+more\s+than|not\s+to\s+exceed|at\s+most|budget(?:\s+(?:of|is))?|spend)\s*[:=]?\s*(?P<num>\d[\d.,']*\d|\d)(?:\s?(?P<mult>k)\b)?")
+    re(
+        r"(?i)\b(?:under|below|max(?:imum)?\.?|up\s+to|less\s+than|no\s+more\s+than|not\s+more\s+than|not\s+to\s+exceed|at\s+most|budget(?:\s+(?:of|is))?|spend)\s*[:=]?\s*(?P<num>\d[\d.,']*\d|\d)(?:\s?(?P<mult>k)\b)?",
+    )
 });
 
 /// Words that may follow a bare amount for it to still be money.
+#[rustfmt::skip]
 static BARE_NEXT_OK: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     word_set(&[
         "each", "per", "apiece", "total", "overall", "a", "in", "for", "and", "or", "by", "before",
@@ -64,7 +67,9 @@ static BARE_NEXT_OK: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 
 /// A money word just before the amount, claimed with it.
 static LEAD: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)(?:\b(?:under|below|max(?:imum)?\.?|up\s+to|less\s+than|no\s+more\s+than|not\s+more\s+than|not\s+to\s+exceed|at\s+most|budget(?:\s+(?:of|is))?|around|about|approx\.?|total(?:\s+of)?|price|cost|spend|for|at)\s*[:=]?\s*|[<≤~]\s*)$")
+    re(
+        r"(?i)(?:\b(?:under|below|max(?:imum)?\.?|up\s+to|less\s+than|no\s+more\s+than|not\s+more\s+than|not\s+to\s+exceed|at\s+most|budget(?:\s+(?:of|is))?|around|about|approx\.?|total(?:\s+of)?|price|cost|spend|for|at)\s*[:=]?\s*|[<≤~]\s*)$",
+    )
 });
 
 static RANGE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
@@ -74,25 +79,39 @@ static RANGE_TAIL: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static PER_UNIT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^[\s,)]*(?:(?P<kw>each|ea\b|apiece|a\s+piece|a\s+unit|an\s+item|per\s+unit|per-unit|unit\s+price|(?:pro|je)\s+st(?:ü|ue)ck|par\s+unit[ée]|l'unit[ée]|pi[èe]ce)|(?:per\s*|/\s*|a\s+)(?P<noun>\p{L}+))")
+    re(
+        r"(?i)^[\s,)]*(?:(?P<kw>each|ea\b|apiece|a\s+piece|a\s+unit|an\s+item|per\s+unit|per-unit|unit\s+price|(?:pro|je)\s+st(?:ü|ue)ck|par\s+unit[ée]|l'unit[ée]|pi[èe]ce)|(?:per\s*|/\s*|a\s+)(?P<noun>\p{L}+))",
+    )
 });
 
 static TOTAL_AFTER: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)^[\s,)]*(?:in\s+total|total|overall|altogether|all[\s-]in|combined|in\s+all|for\s+(?:all|everything|the\s+(?:lot|whole|entire|order))|(?:ins)?gesamt|au\s+total)\b")
+    re(
+        r"(?i)^[\s,)]*(?:in\s+total|total|overall|altogether|all[\s-]in|combined|in\s+all|for\s+(?:all|everything|the\s+(?:lot|whole|entire|order))|(?:ins)?gesamt|au\s+total)\b",
+    )
 });
 
 static PER_UNIT_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:each|apiece|per[\s-]unit|unit\s+(?:price|cost)|per\s+(?:item|piece|seat|chair|laptop|device))\b")
+    re(
+        r"(?i)\b(?:each|apiece|per[\s-]unit|unit\s+(?:price|cost)|per\s+(?:item|piece|seat|chair|laptop|device))\b",
+    )
 });
 
 static TOTAL_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)\b(?:total|overall|altogether|in\s+all|budget|whole\s+order|for\s+all|combined)\b")
 });
 
+static TAX: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)^[\s,]*(?:(?:\+|plus|incl\.?|excl\.?|including|excluding|inc\.?|ex\.?|w/o|without|with)\s*(?:vat|tax|taxes|gst|mwst|shipping)\b\.?|(?:net|gross|netto|brutto)\b)",
+    )
+});
+
 static BUDGET_WORD: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bbudget"));
 
 static WEIGHT_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:supports?|supporting|holds?|holding|capacity|weighs?|weight|load|rated|bearing|carry|carries|lift|lifts|heavy|users?\s+up)\b[^.,;$€£]{0,20}$")
+    re(
+        r"(?i)\b(?:supports?|supporting|holds?|holding|capacity|weighs?|weight|load|rated|bearing|carry|carries|lift|lifts|heavy|users?\s+up)\b[^.,;$€£]{0,20}$",
+    )
 });
 
 static WEIGHT_AFTER: LazyLock<Regex> = LazyLock::new(|| {
@@ -116,7 +135,11 @@ pub(super) fn extract(cx: &mut Ctx) {
             continue;
         }
         // Without a sign before it, the match may start with a space.
-        let start = if pre.is_some() { all.start() } else { num.start() };
+        let start = if pre.is_some() {
+            all.start()
+        } else {
+            num.start()
+        };
         let mut span = start..all.end();
         if !cx.is_free(&span) {
             continue;
@@ -154,12 +177,18 @@ pub(super) fn extract(cx: &mut Ctx) {
         let tail = after(&text, span.end, 40);
         if let Some(rc) = RANGE_TAIL.captures(tail) {
             let is_and = rc.get(0).is_some_and(|m| m.as_str().contains("and"));
-            let between = before(&text, span.start, 12).to_lowercase().contains("between");
+            let between = before(&text, span.start, 12)
+                .to_lowercase()
+                .contains("between");
             if let (Some(m0), Some(n2)) = (rc.get(0), rc.name("num"))
                 && (!is_and || between)
             {
                 let m2 = rc.name("mult").map(|m| m.as_str().to_lowercase());
-                amount = parse_amount(n2.as_str(), m2.as_deref().or(mult.as_deref()), Some(currency));
+                amount = parse_amount(
+                    n2.as_str(),
+                    m2.as_deref().or(mult.as_deref()),
+                    Some(currency),
+                );
                 span.end += m0.end();
             }
         }
@@ -197,7 +226,10 @@ pub(super) fn extract(cx: &mut Ctx) {
             continue;
         }
         cx.step(
-            format!("budget {amount} {currency} {} from \"{t}\" ({reason})", scope_name.replace('_', " ")),
+            format!(
+                "budget {amount} {currency} {} from \"{t}\" ({reason})",
+                scope_name.replace('_', " ")
+            ),
             json!({ "field": "budget", "amount": amount.to_string(), "currency": currency,
                     "scope": scope_name, "scope_reason": reason, "text": t }),
         );
@@ -385,18 +417,28 @@ fn valid_groups(groups: &[&str], indian: bool) -> bool {
     let western = (1..=3).contains(&first.len()) && rest.iter().all(|g| g.len() == 3);
     let lakh = indian
         && (1..=2).contains(&first.len())
-        && rest.split_last().is_some_and(|(last, mid)| {
-            last.len() == 3 && mid.iter().all(|g| g.len() == 2)
-        });
+        && rest
+            .split_last()
+            .is_some_and(|(last, mid)| last.len() == 3 && mid.iter().all(|g| g.len() == 2));
     western || lakh
 }
 
 /// Per unit or total, why, and how many bytes of signal follow the amount
 /// (to claim them).
-fn decide_scope(text: &str, span: &Range<usize>, has_budget_word: bool) -> (BudgetScope, String, usize) {
-    let tail = after(text, span.end, 40);
+fn decide_scope(
+    text: &str,
+    span: &Range<usize>,
+    has_budget_word: bool,
+) -> (BudgetScope, String, usize) {
+    let mut tail = after(text, span.end, 40);
+    let mut skipped = 0;
+    // "€2,000 excl. VAT total": the tax words do not hide the scope word.
+    if let Some(m) = TAX.find(tail) {
+        skipped = m.end();
+        tail = tail.get(skipped..).unwrap_or("");
+    }
     if let Some(c) = PER_UNIT_AFTER.captures(tail) {
-        let len = c.get(0).map_or(0, |m| m.end());
+        let len = skipped + c.get(0).map_or(0, |m| m.end());
         if let Some(kw) = c.name("kw") {
             return (BudgetScope::PerUnit, format!("\"{}\"", kw.as_str()), len);
         }
@@ -415,11 +457,18 @@ fn decide_scope(text: &str, span: &Range<usize>, has_budget_word: bool) -> (Budg
         }
     }
     if let Some(m) = TOTAL_AFTER.find(tail) {
-        return (BudgetScope::Total, format!("\"{}\"", m.as_str().trim_start_matches([' ', ',', ')'])), m.end());
+        return (
+            BudgetScope::Total,
+            format!("\"{}\"", m.as_str().trim_start_matches([' ', ',', ')'])),
+            skipped + m.end(),
+        );
     }
     // The words before the amount, back to the start of the sentence.
     let head = before(text, span.start, 40);
-    let clause = head.rsplit(['.', ';', '!', '?', '\n']).next().unwrap_or(head);
+    let clause = head
+        .rsplit(['.', ';', '!', '?', '\n'])
+        .next()
+        .unwrap_or(head);
     if let Some(m) = PER_UNIT_BEFORE.find(clause) {
         return (BudgetScope::PerUnit, format!("\"{}\"", m.as_str()), 0);
     }
@@ -427,8 +476,16 @@ fn decide_scope(text: &str, span: &Range<usize>, has_budget_word: bool) -> (Budg
         return (BudgetScope::Total, format!("\"{}\"", m.as_str()), 0);
     }
     if has_budget_word {
-        (BudgetScope::Total, "no scope word; the request says \"budget\"".to_string(), 0)
+        (
+            BudgetScope::Total,
+            "no scope word; the request says \"budget\"".to_string(),
+            0,
+        )
     } else {
-        (BudgetScope::PerUnit, "no scope word: read as a unit price".to_string(), 0)
+        (
+            BudgetScope::PerUnit,
+            "no scope word: read as a unit price".to_string(),
+            0,
+        )
     }
 }

@@ -29,11 +29,14 @@ static UNITS: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)\b(?P<n>\d{1,12})\s?(?:pcs|pc|pieces?|units?|items?|ea|nos|stk|stück)\b\.?")
 });
 static DOZEN: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:(?P<half>half\s+a)\s+|(?P<n>\d{1,4}|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+)?dozen\b")
+    re(
+        r"(?i)\b(?:(?P<half>half\s+a)\s+|(?P<n>\d{1,4}|a|one|two|three|four|five|six|seven|eight|nine|ten)\s+)?dozen\b",
+    )
 });
 static PAIR: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\b(?:(?:a|one)\s+)?pair\s+of\b"));
 
 /// Words before a number that introduce a count.
+#[rustfmt::skip]
 static LEADIN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     word_set(&[
         "need", "needs", "want", "wants", "buy", "order", "purchase", "procure", "source", "get",
@@ -46,19 +49,21 @@ static LEADIN: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 });
 
 /// Words before a number that make it a model, room or version number.
+#[rustfmt::skip]
 static REJECT_PREV: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     word_set(&[
         "model", "size", "sizes", "type", "version", "gen", "generation", "no", "nr", "number",
-        "series", "ref", "part", "sku", "item", "room", "floor", "building", "page", "step", "than",
-        "over", "under", "from", "to", "between", "in", "fy", "year", "since", "until", "by", "end",
-        "rev", "mk", "iphone", "galaxy", "pixel", "windows", "usb", "hdmi", "pcie", "ddr", "class",
-        "grade", "level", "cat", "category", "ticket", "po", "order-no", "code", "article", "art",
-        "max", "maximum", "up", "within", "after", "before", "on", "at", "aisle", "bay", "dock",
-        "ryzen", "core", "series", "office",
+        "series", "ref", "part", "sku", "item", "room", "floor", "building", "page", "step",
+        "than", "over", "under", "from", "to", "between", "in", "fy", "year", "since", "until",
+        "by", "end", "rev", "mk", "iphone", "galaxy", "pixel", "windows", "usb", "hdmi", "pcie",
+        "ddr", "class", "grade", "level", "cat", "category", "ticket", "po", "order-no", "code",
+        "article", "art", "max", "maximum", "up", "within", "after", "before", "on", "at", "aisle",
+        "bay", "dock", "ryzen", "core", "series", "office",
     ])
 });
 
 /// Words after a number that make it a measure, time or head count.
+#[rustfmt::skip]
 static NOT_GOODS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     word_set(&[
         "day", "days", "week", "weeks", "month", "months", "year", "years", "hour", "hours",
@@ -68,15 +73,17 @@ static NOT_GOODS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         "lbs", "w", "watt", "watts", "v", "volt", "volts", "mah", "gb", "tb", "mb", "hz", "k",
         "am", "pm", "of", "or", "and", "to", "more", "less", "other", "others", "percent",
         "degrees", "ppm", "dpi", "mbps", "gbps", "euro", "euros", "dollars", "pounds", "bucks",
-        "with", "that", "is", "are", "was", "each", "per", "at", "by", "a", "an", "the",
-        "floors", "rooms", "offices", "sites", "locations", "teams", "departments", "am", "x",
+        "with", "that", "is", "are", "was", "each", "per", "at", "by", "a", "an", "the", "floors",
+        "rooms", "offices", "sites", "locations", "teams", "departments", "am", "x",
     ])
 });
 
+#[rustfmt::skip]
 const TENS: &[(&str, u32)] = &[
-    ("twenty", 20), ("thirty", 30), ("forty", 40), ("fifty", 50), ("sixty", 60),
-    ("seventy", 70), ("eighty", 80), ("ninety", 90),
+    ("twenty", 20), ("thirty", 30), ("forty", 40), ("fifty", 50), ("sixty", 60), ("seventy", 70),
+    ("eighty", 80), ("ninety", 90),
 ];
+#[rustfmt::skip]
 const UNITS_WORDS: &[(&str, u32)] = &[
     ("one", 1), ("two", 2), ("three", 3), ("four", 4), ("five", 5), ("six", 6), ("seven", 7),
     ("eight", 8), ("nine", 9), ("ten", 10), ("eleven", 11), ("twelve", 12), ("thirteen", 13),
@@ -92,9 +99,16 @@ pub(super) fn extract(cx: &mut Ctx) {
     let text = cx.text.clone();
     // 1. Explicit counts.
     let mut best: Option<(Range<usize>, String, bool)> = None;
-    for (rx, postfix) in [(&*EXPLICIT, true), (&*X_PREFIX, true), (&*X_SUFFIX, false), (&*UNITS, true)] {
+    for (rx, postfix) in [
+        (&*EXPLICIT, true),
+        (&*X_PREFIX, true),
+        (&*X_SUFFIX, false),
+        (&*UNITS, true),
+    ] {
         for c in rx.captures_iter(&text) {
-            let Some(q) = c.name("q").or(c.get(0)) else { continue };
+            let Some(q) = c.name("q").or(c.get(0)) else {
+                continue;
+            };
             let Some(n) = c.name("n") else { continue };
             if cx.is_free(&q.range()) && best.as_ref().is_none_or(|(r, _, _)| q.start() < r.start) {
                 best = Some((q.range(), n.as_str().to_string(), postfix));
@@ -145,7 +159,13 @@ pub(super) fn extract(cx: &mut Ctx) {
             TokKind::Punct => None,
         };
         if let Some((r, v)) = found {
-            return set(cx, r, v, false);
+            // "safety glasses, 200, anti-fog": a count closing its clause
+            // follows the goods.
+            let closing = toks
+                .iter()
+                .find(|n| n.r.start >= r.end)
+                .is_none_or(|n| n.kind == TokKind::Punct);
+            return set(cx, r, v, closing);
         }
     }
 }
@@ -181,7 +201,7 @@ fn prev_ok(cx: &Ctx, toks: &[Tok], i: usize) -> Option<bool> {
     };
     let raw = cx.text.get(prev.r.clone())?;
     Some(match prev.kind {
-        TokKind::Punct => ",;:(!?.\n".contains(raw),
+        TokKind::Punct => ",;:()!?.-\n".contains(raw),
         TokKind::Number => false,
         TokKind::Word => {
             let lw = raw.to_lowercase();
@@ -219,14 +239,22 @@ fn bare_digits(cx: &Ctx, toks: &[Tok], i: usize) -> Option<(Range<usize>, Option
         return None;
     }
     // Standing alone: not glued to what is before or after it.
-    let glued_before = before(&cx.text, t.r.start, 1).chars().next().is_some_and(|c| !(c.is_whitespace() || "(,;:".contains(c)));
-    let glued_after = after(&cx.text, t.r.end, 1).chars().next().is_some_and(|c| !(c.is_whitespace() || ",.;:)!?".contains(c)));
+    let glued_before = before(&cx.text, t.r.start, 1)
+        .chars()
+        .next()
+        .is_some_and(|c| !(c.is_whitespace() || "(,;:".contains(c)));
+    let glued_after = after(&cx.text, t.r.end, 1)
+        .chars()
+        .next()
+        .is_some_and(|c| !(c.is_whitespace() || ",.;:)!?".contains(c)));
     if glued_before || glued_after || !prev_ok(cx, toks, i)? {
         return None;
     }
     let value: u64 = groups.concat().parse().ok().unwrap_or(u64::MAX);
     if (1990..=2100).contains(&value) && i > 0 {
-        let prev = word_at(&cx.text, toks, i - 1).map(|(_, w)| w).unwrap_or_default();
+        let prev = word_at(&cx.text, toks, i - 1)
+            .map(|(_, w)| w)
+            .unwrap_or_default();
         // A year-like number counts only right after a request word.
         if !LEADIN.contains(prev.as_str()) || prev == "for" {
             return None;
@@ -236,26 +264,39 @@ fn bare_digits(cx: &Ctx, toks: &[Tok], i: usize) -> Option<(Range<usize>, Option
     let mut i_next = i + 1;
     if word_at(&cx.text, toks, i + 1).is_some_and(|(_, w)| w == "(")
         && word_at(&cx.text, toks, i + 3).is_some_and(|(_, w)| w == ")")
-        && word_at(&cx.text, toks, i + 2).is_some_and(|(_, w)| lookup(UNITS_WORDS, &w).is_some() || lookup(TENS, &w).is_some())
+        && word_at(&cx.text, toks, i + 2)
+            .is_some_and(|(_, w)| lookup(UNITS_WORDS, &w).is_some() || lookup(TENS, &w).is_some())
     {
         i_next = i + 4;
     }
     let prev_punct_or_leadin = i == 0
-        || word_at(&cx.text, toks, i - 1).is_some_and(|(p, w)| p.kind == TokKind::Punct || LEADIN.contains(w.as_str()));
-    let end = if i_next > i + 1 { toks.get(i + 3).map_or(t.r.end, |t| t.r.end) } else { t.r.end };
-    next_ok(cx, toks, i_next, prev_punct_or_leadin).then(|| (t.r.start..end, Some(value)))
+        || word_at(&cx.text, toks, i - 1)
+            .is_some_and(|(p, w)| p.kind == TokKind::Punct || LEADIN.contains(w.as_str()));
+    let end = if i_next > i + 1 {
+        toks.get(i + 3).map_or(t.r.end, |t| t.r.end)
+    } else {
+        t.r.end
+    };
+    next_ok(cx, toks, i_next, prev_punct_or_leadin).then_some((t.r.start..end, Some(value)))
 }
 
 fn number_words(cx: &Ctx, toks: &[Tok], i: usize) -> Option<(Range<usize>, Option<u64>)> {
     let (t0, w0) = word_at(&cx.text, toks, i)?;
-    let word = |k: usize| word_at(&cx.text, toks, k).filter(|(t, _)| cx.is_free(&t.r)).map(|(_, w)| w);
+    let word = |k: usize| {
+        word_at(&cx.text, toks, k)
+            .filter(|(t, _)| cx.is_free(&t.r))
+            .map(|(_, w)| w)
+    };
     let mut j = i;
     let mut v: u64;
     if let Some((a, b)) = w0.split_once('-') {
         v = u64::from(lookup(TENS, a)? + lookup(UNITS_WORDS, b).filter(|u| *u < 10)?);
     } else if let Some(tens) = lookup(TENS, &w0) {
         v = u64::from(tens);
-        if let Some(u) = word(i + 1).and_then(|w| lookup(UNITS_WORDS, &w)).filter(|u| *u < 10) {
+        if let Some(u) = word(i + 1)
+            .and_then(|w| lookup(UNITS_WORDS, &w))
+            .filter(|u| *u < 10)
+        {
             v += u64::from(u);
             j += 1;
         }
@@ -269,8 +310,14 @@ fn number_words(cx: &Ctx, toks: &[Tok], i: usize) -> Option<(Range<usize>, Optio
     if word(j + 1).as_deref() == Some("hundred") {
         v *= 100;
         j += 1;
-        let k = if word(j + 1).as_deref() == Some("and") { j + 2 } else { j + 1 };
-        if let Some(rest) = word(k).and_then(|w| lookup(UNITS_WORDS, &w).or_else(|| lookup(TENS, &w))) {
+        let k = if word(j + 1).as_deref() == Some("and") {
+            j + 2
+        } else {
+            j + 1
+        };
+        if let Some(rest) =
+            word(k).and_then(|w| lookup(UNITS_WORDS, &w).or_else(|| lookup(TENS, &w)))
+        {
             v += u64::from(rest);
             j = k;
         }

@@ -32,7 +32,9 @@ static EXCLUDE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static EXCLUDE_WEAK: LazyLock<Regex> = LazyLock::new(|| {
     let name = format!(r"(?i:\b(?:{KNOWN})\b)");
-    re(&format!(r"(?i:\b(?:no|not|without)\s+)(?P<list>{name}(?:{SEP}{name})*)"))
+    re(&format!(
+        r"(?i:\b(?:no|not|without)\s+)(?P<list>{name}(?:{SEP}{name})*)"
+    ))
 });
 static PREFER: LazyLock<Regex> = LazyLock::new(|| {
     let name = format!(r"(?:(?i:\b(?:{KNOWN})\b)|{CAP_NAME})");
@@ -48,6 +50,7 @@ static PREFER_WEAK: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Capitalised words that are never (part of) a vendor name.
+#[rustfmt::skip]
 static NOT_NAMES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     word_set(&[
         "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue",
@@ -61,8 +64,8 @@ static NOT_NAMES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         "max", "thanks", "must", "should", "ship", "shipping", "also", "and", "or", "but", "by",
         "before", "under", "with", "for", "in", "within", "urgent", "preferably", "not", "no",
         "only", "ideally", "quantity", "qty", "price", "today", "tomorrow", "next", "end", "q1",
-        "q2", "q3", "q4", "stock", "local", "any", "each", "total", "it", "them", "there",
-        "here", "now", "scratch", "work", "warehouse", "site",
+        "q2", "q3", "q4", "stock", "local", "any", "each", "total", "it", "them", "there", "here",
+        "now", "scratch", "work", "warehouse", "site",
     ])
 });
 
@@ -89,18 +92,33 @@ pub(super) fn extract(cx: &mut Ctx) {
             };
             // "Dell only": the trailing word belongs to the clause when the
             // whole list was read.
-            let end = if c.name("list2").is_some() && last_end == list.end() { all.end() } else { last_end };
+            let end = if c.name("list2").is_some() && last_end == list.end() {
+                all.end()
+            } else {
+                last_end
+            };
             let span = all.start()..end;
             let clause = cx.slice(&span).trim().to_string();
             cx.claim(span, true);
             for (name, _) in names {
-                let target = if exclude { &mut excluded } else { &mut preferred };
+                let target = if exclude {
+                    &mut excluded
+                } else {
+                    &mut preferred
+                };
                 if target.iter().any(|v| v.eq_ignore_ascii_case(&name)) {
                     continue;
                 }
-                let field = if exclude { "excluded_vendors" } else { "preferred_vendors" };
+                let field = if exclude {
+                    "excluded_vendors"
+                } else {
+                    "preferred_vendors"
+                };
                 cx.step(
-                    format!("{} vendor \"{name}\" from \"{clause}\"", if exclude { "excluded" } else { "preferred" }),
+                    format!(
+                        "{} vendor \"{name}\" from \"{clause}\"",
+                        if exclude { "excluded" } else { "preferred" }
+                    ),
                     json!({ "field": field, "value": name, "text": clause }),
                 );
                 target.push(name);
@@ -127,25 +145,37 @@ fn names_in(list: &str, known_only: bool) -> Vec<(String, usize)> {
     let rx: &Regex = if known_only { &KNOWN_NAME } else { &NAME };
     let mut out = Vec::new();
     for m in rx.find_iter(list) {
-        if KNOWN_NAME.find(m.as_str()).is_some_and(|k| k.range() == (0..m.len())) {
+        if KNOWN_NAME
+            .find(m.as_str())
+            .is_some_and(|k| k.range() == (0..m.len()))
+        {
             let name = m.as_str().split_whitespace().collect::<Vec<_>>().join(" ");
             out.push((name, m.end()));
             continue;
         }
         let mut end = m.start();
         for w in m.as_str().split_whitespace() {
-            let clean = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
+            let clean = w
+                .trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase();
             if NOT_NAMES.contains(clean.as_str()) {
                 break;
             }
-            let Some(pos) = list.get(end..).and_then(|rest| rest.find(w)) else { break };
+            let Some(pos) = list.get(end..).and_then(|rest| rest.find(w)) else {
+                break;
+            };
             end += pos + w.len();
         }
         if end <= m.start() {
             // A dropped name ends the list: what follows is no vendor either.
             break;
         }
-        let name = list.get(m.start()..end).unwrap_or("").split_whitespace().collect::<Vec<_>>().join(" ");
+        let name = list
+            .get(m.start()..end)
+            .unwrap_or("")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
         if !name.is_empty() {
             out.push((name, end));
         }

@@ -50,15 +50,8 @@ where
 /// runtime directory for a service, else `$XDG_RUNTIME_DIR/procura`, else a
 /// per-uid directory under `/tmp`.
 pub fn default_socket_path() -> PathBuf {
-    if let Some(dir) = std::env::var_os("RUNTIME_DIRECTORY").filter(|d| !d.is_empty()) {
-        // systemd may list several directories separated by ':'.
-        let first = dir
-            .to_string_lossy()
-            .split(':')
-            .next()
-            .unwrap_or("")
-            .to_string();
-        return Path::new(&first).join("procurad.sock");
+    if let Some(dir) = systemd_directory("RUNTIME_DIRECTORY") {
+        return dir.join("procurad.sock");
     }
     if let Some(dir) = std::env::var_os("XDG_RUNTIME_DIR").filter(|d| !d.is_empty()) {
         return Path::new(&dir).join("procura").join("procurad.sock");
@@ -69,6 +62,14 @@ pub fn default_socket_path() -> PathBuf {
         return PathBuf::from("/run/procura/procurad.sock");
     }
     PathBuf::from(format!("/tmp/procura-{uid}/procurad.sock"))
+}
+
+/// The first directory systemd names in `var` (`RUNTIME_DIRECTORY`,
+/// `STATE_DIRECTORY`, …), which may list several separated by ':'.
+pub fn systemd_directory(var: &str) -> Option<PathBuf> {
+    let value = std::env::var_os(var)?;
+    let first = value.to_string_lossy().split(':').next()?.to_string();
+    (!first.is_empty()).then(|| PathBuf::from(first))
 }
 
 /// The socket a client should use: an explicit path, else `PROCURA_SOCKET`,

@@ -116,14 +116,8 @@ impl JobsConfig {
 /// must be able to reach it (it cannot enter `/root`); else
 /// `$XDG_STATE_HOME/procura`, else `~/.local/state/procura`.
 pub fn default_state_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("STATE_DIRECTORY").filter(|d| !d.is_empty()) {
-        let first = dir
-            .to_string_lossy()
-            .split(':')
-            .next()
-            .unwrap_or("")
-            .to_string();
-        return PathBuf::from(first);
+    if let Some(dir) = procura_common::transport::systemd_directory("STATE_DIRECTORY") {
+        return dir;
     }
     // SAFETY: geteuid has no preconditions and cannot fail.
     if unsafe { libc::geteuid() } == 0 {

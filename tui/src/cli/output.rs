@@ -5,10 +5,12 @@ use chrono::{DateTime, Utc};
 use procura_common::api::DaemonStatus;
 use procura_common::job::Job;
 use procura_common::log::LogEntry;
-use procura_common::spec::{BudgetScope, Comparator, SearchSpec};
+use procura_common::spec::SearchSpec;
 use procura_common::text::sanitize;
 use procura_common::user::User;
 use serde::Serialize;
+
+use crate::tui::format;
 
 pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     println!("{}", serde_json::to_string(value)?);
@@ -23,24 +25,8 @@ pub fn status_word(job: &Job) -> String {
     }
 }
 
-pub fn age(since: DateTime<Utc>, now: DateTime<Utc>) -> String {
-    let secs = (now - since).num_seconds().max(0);
-    match secs {
-        0..60 => format!("{secs}s"),
-        60..3600 => format!("{}m", secs / 60),
-        3600..86400 => format!("{}h", secs / 3600),
-        _ => format!("{}d", secs / 86400),
-    }
-}
-
 fn clip(text: &str, width: usize) -> String {
-    let clean = sanitize(text);
-    if clean.chars().count() <= width {
-        return clean;
-    }
-    let mut out: String = clean.chars().take(width.saturating_sub(1)).collect();
-    out.push('…');
-    out
+    format::truncate_end(&sanitize(text), width)
 }
 
 pub fn print_jobs(jobs: &[Job], now: DateTime<Utc>) {
@@ -50,11 +36,11 @@ pub fn print_jobs(jobs: &[Job], now: DateTime<Utc>) {
     );
     for job in jobs {
         println!(
-            "{:<8}  {:<10}  {:>3}%  {:>4}  {:>4}  {}",
-            &job.id.to_string()[..8],
+            "{:<8}  {:<10}  {:>4}  {:>4}  {:>4}  {}",
+            format::short_id(job.id),
             job.status,
-            (job.progress * 100.0).round() as i32,
-            age(job.created_at, now),
+            format::percent(job.progress),
+            format::age(now, job.created_at),
             job.log_entries,
             clip(&job.request, 60)
         );
@@ -93,35 +79,14 @@ fn print_spec(spec: &SearchSpec) {
     );
     println!(
         "budget    {}",
-        or_unknown(spec.budget.as_ref().map(|b| format!(
-            "{} {} {}",
-            b.amount,
-            b.currency,
-            match b.scope {
-                BudgetScope::PerUnit => "per unit",
-                BudgetScope::Total => "total",
-            }
-        )))
+        or_unknown(spec.budget.as_ref().map(|b| clip(&format::budget(b), 80)))
     );
     println!(
         "deadline  {}",
         or_unknown(spec.deadline.map(|d| d.to_string()))
     );
     for req in &spec.required_specs {
-        let cmp = match req.comparator {
-            Comparator::Eq => "=",
-            Comparator::AtLeast => ">=",
-            Comparator::AtMost => "<=",
-        };
-        println!(
-            "requires  {} {cmp} {}{}",
-            clip(&req.name, 40),
-            clip(&req.value, 80),
-            req.unit
-                .as_deref()
-                .map(|u| format!(" {}", clip(u, 10)))
-                .unwrap_or_default()
-        );
+        println!("requires  {}", clip(&format::requirement(req), 120));
     }
     if !spec.preferred_vendors.is_empty() {
         println!(

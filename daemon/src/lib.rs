@@ -9,6 +9,7 @@ pub mod server;
 pub mod socket;
 
 use std::future::Future;
+use std::os::unix::fs::DirBuilderExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU32;
@@ -59,10 +60,16 @@ pub async fn run_until(
 ) -> Result<(), DaemonError> {
     config.validate()?;
     let started = Instant::now();
-    std::fs::create_dir_all(&config.state_dir).map_err(|source| DaemonError::StateDir {
-        path: config.state_dir.clone(),
-        source,
-    })?;
+    // Private by default; the embedded Postgres widens it to 0711 when it
+    // must run as another user.
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(&config.state_dir)
+        .map_err(|source| DaemonError::StateDir {
+            path: config.state_dir.clone(),
+            source,
+        })?;
     let listener = socket::bind(&config.socket).await?;
     let socket_path = config.socket.clone();
     let result = serve(config, listener, started, shutdown).await;

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use crate::error::ApiError;
 use crate::job::{Job, JobFilter, JobId, SubmitSearch};
 use crate::log::WatchBatch;
+use crate::product::Product;
+use crate::source::Source;
 use crate::user::{NewUser, User};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,4 +69,12 @@ pub trait Procura {
     -> Result<WatchBatch, ApiError>;
     async fn add_user(user: NewUser) -> Result<User, ApiError>;
     async fn list_users() -> Result<Vec<User>, ApiError>;
+    /// The products a job found, cheapest first.
+    async fn list_products(job: JobId) -> Result<Vec<Product>, ApiError>;
+    /// A product page's full-page screenshot, PNG, base64-encoded.
+    async fn product_screenshot(product: uuid::Uuid) -> Result<String, ApiError>;
+    async fn list_sources() -> Result<Vec<Source>, ApiError>;
+    /// Adds a source, or replaces the one with the same name.
+    async fn add_source(source: Source) -> Result<Source, ApiError>;
+    async fn remove_source(name: String) -> Result<(), ApiError>;
 }

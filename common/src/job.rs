@@ -110,6 +110,9 @@ pub struct Job {
     pub error: Option<String>,
     pub attempts: i32,
     pub products_found: i32,
+    /// Product and result pages the browser has visited so far.
+    #[serde(default)]
+    pub pages_visited: i32,
     pub log_entries: i64,
     pub created_by: String,
     pub created_at: DateTime<Utc>,

@@ -7,13 +7,15 @@ pub mod api;
 pub mod error;
 pub mod job;
 pub mod log;
+pub mod product;
+pub mod source;
 pub mod spec;
 pub mod text;
 pub mod transport;
 pub mod user;
 
 /// Bumped whenever a call or a type on the wire changes incompatibly.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// The version of the crates, reported by `hello` and `status`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

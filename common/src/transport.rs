@@ -17,7 +17,7 @@ use crate::{PROTOCOL_VERSION, VERSION};
 
 /// The largest frame either side accepts. A peer that sends more is
 /// disconnected; nothing else is affected.
-pub const MAX_FRAME_BYTES: usize = 4 * 1024 * 1024;
+pub const MAX_FRAME_BYTES: usize = 16 * 1024 * 1024;
 
 pub type ServerTransport<Req, Resp> = Transport<
     UnixStream,
@@ -100,7 +100,7 @@ pub enum ConnectError {
         path: PathBuf,
         source: tarpc::client::RpcError,
     },
-    #[error("{0}")]
+    #[error(transparent)]
     Refused(#[from] ApiError),
 }
 

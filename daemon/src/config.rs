@@ -32,9 +32,63 @@ pub struct Config {
     pub state_dir: PathBuf,
     /// The unix socket clients connect to.
     pub socket: PathBuf,
+    /// The vendor sources file (default: `STATE_DIR/sources.toml`).
+    pub sources_file: Option<PathBuf>,
+    /// Serve the demo shops on loopback and search them by default.
+    pub demo: bool,
     pub database: DatabaseConfig,
     pub jobs: JobsConfig,
     pub agent: AgentConfig,
+    pub browser: BrowserSection,
+}
+
+/// The browser pool. Unset fields take the embedded defaults: Debian's
+/// chromium and chromedriver, two sessions.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BrowserSection {
+    pub sessions: usize,
+    /// A remote WebDriver (Selenium Grid) instead of a local chromedriver.
+    pub webdriver_url: Option<String>,
+    pub chromium: PathBuf,
+    pub chromedriver: PathBuf,
+    /// Budget for one page to reach DOM-ready.
+    pub page_timeout_ms: u64,
+    /// Cap on a page's HTML.
+    pub max_page_bytes: usize,
+    /// Retries of a page on a fresh browser after the browser failed.
+    pub retries: u32,
+}
+
+impl Default for BrowserSection {
+    fn default() -> Self {
+        let d = procura_browser::BrowserConfig::default();
+        BrowserSection {
+            sessions: d.sessions,
+            webdriver_url: None,
+            chromium: d.chromium,
+            chromedriver: d.chromedriver,
+            page_timeout_ms: d.page_timeout.as_millis() as u64,
+            max_page_bytes: d.max_page_bytes,
+            retries: d.retries,
+        }
+    }
+}
+
+impl BrowserSection {
+    pub fn pool_config(&self, profile_root: PathBuf) -> procura_browser::BrowserConfig {
+        procura_browser::BrowserConfig {
+            sessions: self.sessions,
+            remote_webdriver: self.webdriver_url.clone(),
+            chromium: self.chromium.clone(),
+            chromedriver: self.chromedriver.clone(),
+            page_timeout: Duration::from_millis(self.page_timeout_ms),
+            max_page_bytes: self.max_page_bytes,
+            retries: self.retries,
+            profile_root: Some(profile_root),
+            ..procura_browser::BrowserConfig::default()
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -73,9 +127,12 @@ impl Default for Config {
         Config {
             state_dir: default_state_dir(),
             socket: procura_common::transport::default_socket_path(),
+            sources_file: None,
+            demo: false,
             database: DatabaseConfig::default(),
             jobs: JobsConfig::default(),
             agent: AgentConfig::default(),
+            browser: BrowserSection::default(),
         }
     }
 }
@@ -182,10 +239,22 @@ impl Config {
         if let Some(v) = get("PROCURA_LEASE_MS") {
             self.jobs.lease_ms = parse("PROCURA_LEASE_MS", v)?;
         }
+        if let Some(v) = get("PROCURA_PAGE_TIMEOUT_MS") {
+            self.browser.page_timeout_ms = parse("PROCURA_PAGE_TIMEOUT_MS", v)?;
+        }
+        if let Some(v) = get("PROCURA_DEMO") {
+            self.demo = parse::<bool>("PROCURA_DEMO", v)?;
+        }
         if let Some(v) = get("PROCURA_STEP_DELAY_MS") {
             self.agent.step_delay_ms = parse("PROCURA_STEP_DELAY_MS", v)?;
         }
         Ok(())
+    }
+
+    pub fn sources_path(&self) -> PathBuf {
+        self.sources_file
+            .clone()
+            .unwrap_or_else(|| self.state_dir.join("sources.toml"))
     }
 
     pub fn validate(&self) -> Result<(), ConfigError> {
@@ -204,6 +273,11 @@ impl Config {
         if self.jobs.max_attempts < 1 {
             return Err(ConfigError::Invalid(
                 "jobs.max_attempts must be at least 1".into(),
+            ));
+        }
+        if self.browser.sessions == 0 || self.browser.sessions > 16 {
+            return Err(ConfigError::Invalid(
+                "browser.sessions must be between 1 and 16".into(),
             ));
         }
         if self.database.pool_size < 2 {
@@ -232,6 +306,18 @@ impl Config {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_readme_example_is_a_valid_config() {
+        let readme = include_str!("../../README.md");
+        let start = readme.find("```toml\n").expect("README has a toml example") + 8;
+        let end = start + readme[start..].find("```").expect("closed");
+        let config: Config =
+            toml::from_str(&readme[start..end]).expect("the README's config parses");
+        config.validate().expect("and is valid");
+        assert_eq!(config.browser.sessions, 2);
+        assert!(!config.demo);
+    }
 
     #[test]
     fn file_env_and_validation() {

@@ -2,11 +2,14 @@
 //! daemon, so tests start it in a temp dir exactly as the binary does.
 
 pub mod agent;
+pub mod blobs;
+pub mod browse;
 pub mod config;
 pub mod db;
 pub mod hub;
 pub mod server;
 pub mod socket;
+pub mod sources;
 
 use std::future::Future;
 use std::os::unix::fs::DirBuilderExt;
@@ -44,6 +47,28 @@ pub enum DaemonError {
     EmbeddedPostgres(#[from] db::embedded::EmbeddedPgError),
     #[error(transparent)]
     Database(#[from] db::DbError),
+    #[error(transparent)]
+    Sources(#[from] sources::SourcesError),
+    #[error("cannot start the demo shops: {0}")]
+    Demo(std::io::Error),
+}
+
+/// The demo shops as sources, so a first search finds real results.
+fn demo_sources(demo: &procura_demo_shops::DemoShops) -> Vec<procura_common::source::Source> {
+    demo.shops()
+        .iter()
+        .map(|shop| procura_common::source::Source {
+            name: shop.name.clone(),
+            base_url: shop.base_url.clone(),
+            search_url: shop.search_url_template.clone(),
+            result_selector: None,
+            next_selector: None,
+            contact_email: Some(shop.contact_email.clone()),
+            currency: Some(shop.currency.clone()),
+            politeness: Default::default(),
+            robots: true,
+        })
+        .collect()
 }
 
 /// Runs the daemon until SIGINT or SIGTERM.
@@ -139,12 +164,32 @@ async fn serve_on_database(
         hub.clone(),
         stop.clone(),
     ));
+    let demo = match config.demo {
+        true => Some(
+            procura_demo_shops::DemoShops::start(std::net::IpAddr::from([127, 0, 0, 1]))
+                .await
+                .map_err(DaemonError::Demo)?,
+        ),
+        false => None,
+    };
+    let demo_sources = demo.as_ref().map(demo_sources).unwrap_or_default();
+    let sources = Arc::new(sources::Sources::load(
+        &config.sources_path(),
+        demo_sources,
+    )?);
     let busy = Arc::new(AtomicU32::new(0));
+    let blobs = blobs::BlobStore::new(config.state_dir.join("blobs"));
+    let services = Arc::new(agent::services::Services::new(
+        sources,
+        blobs,
+        config.browser.pool_config(config.state_dir.join("browser")),
+    ));
     let runner = Runner {
         db: db.clone(),
         hub: hub.clone(),
         config: Arc::new(config.clone()),
         owner: daemon_id.clone(),
+        services: services.clone(),
     };
     let mut workers =
         agent::worker::spawn_workers(runner, config.jobs.workers, busy.clone(), stop.clone());
@@ -157,12 +202,13 @@ async fn serve_on_database(
         busy,
         backends: Backends {
             database: database_label,
-            browser: "none".into(),
+            browser: String::new(),
             vector: "none".into(),
             llm: "offline".into(),
             email: "none".into(),
         },
         queue_counts: Default::default(),
+        services: services.clone(),
     });
     let accept = tokio::spawn(socket::serve(listener, shared, stop.clone()));
     tracing::info!(
@@ -186,6 +232,12 @@ async fn serve_on_database(
         workers.abort_all();
     }
     let _ = relay.await;
+    if let Ok(services) = Arc::try_unwrap(services) {
+        services.shutdown().await;
+    }
+    if let Some(demo) = demo {
+        demo.shutdown().await;
+    }
     tracing::info!("procurad stopped");
     Ok(())
 }

@@ -21,17 +21,37 @@ struct Args {
     /// Unix socket to listen on (default: $XDG_RUNTIME_DIR/procura/procurad.sock).
     #[arg(long, value_name = "PATH")]
     socket: Option<PathBuf>,
+    /// Serve the demo shops on loopback and use them as the sources.
+    #[arg(long)]
+    demo: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Run the product extractor on saved pages and print one JSON object
+    /// per line (no daemon, no network).
+    Extract(procura_extract::cli::ExtractArgs),
 }
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     init_tracing();
+    if let Some(Command::Extract(extract)) = &args.command {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        return procura_extract::cli::run(extract, &mut out);
+    }
     let mut config = Config::load(args.config.as_deref()).context("loading configuration")?;
     if let Some(dir) = args.state_dir {
         config.state_dir = dir;
     }
     if let Some(socket) = args.socket {
         config.socket = socket;
+    }
+    if args.demo {
+        config.demo = true;
     }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

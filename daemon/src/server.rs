@@ -10,6 +10,8 @@ use procura_common::api::{Backends, DaemonStatus, Hello, MAX_WATCH_WAIT_MS, Proc
 use procura_common::error::ApiError;
 use procura_common::job::{Job, JobFilter, JobId, SubmitSearch};
 use procura_common::log::{LogLevel, WatchBatch};
+use procura_common::product::Product;
+use procura_common::source::Source;
 use procura_common::user::{NewUser, Role, User};
 use procura_common::{PROTOCOL_VERSION, VERSION};
 use tarpc::context::Context;
@@ -54,6 +56,7 @@ pub struct Shared {
     pub busy: Arc<AtomicU32>,
     pub backends: Backends,
     pub queue_counts: QueueCounts,
+    pub services: Arc<crate::agent::services::Services>,
 }
 
 /// One client connection.
@@ -172,7 +175,10 @@ impl Procura for Session {
             busy_workers: self.shared.busy.load(Ordering::Relaxed),
             queue_depth: queued,
             running_jobs: running,
-            backends: self.shared.backends.clone(),
+            backends: Backends {
+                browser: self.shared.services.describe_browser(),
+                ..self.shared.backends.clone()
+            },
         })
     }
 
@@ -379,5 +385,76 @@ impl Procura for Session {
             .list_users(user.organization_id)
             .await
             .map_err(internal)
+    }
+
+    async fn list_products(self, _: Context, job: JobId) -> Result<Vec<Product>, ApiError> {
+        let user = self.operator().await?;
+        self.shared
+            .db
+            .products(user.organization_id, job)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| ApiError::not_found("job", job))
+    }
+
+    async fn product_screenshot(self, _: Context, product: uuid::Uuid) -> Result<String, ApiError> {
+        use base64::Engine;
+        let user = self.operator().await?;
+        let key = self
+            .shared
+            .db
+            .screenshot_key(user.organization_id, product)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| ApiError::not_found("product", product))?
+            .ok_or_else(|| ApiError::not_found("screenshot of product", product))?;
+        let blobs = self.shared.services.blobs.clone();
+        let png = tokio::task::spawn_blocking(move || blobs.get(&key))
+            .await
+            .map_err(|e| ApiError::Internal(e.to_string()))?
+            .map_err(|e| ApiError::Internal(e.to_string()))?;
+        // Base64 grows it by a third; keep the reply inside one frame.
+        let limit = procura_common::transport::MAX_FRAME_BYTES / 4 * 3 - 64 * 1024;
+        if png.len() > limit {
+            return Err(ApiError::Conflict(format!(
+                "the screenshot is {} bytes, more than the {limit} one reply can carry",
+                png.len()
+            )));
+        }
+        Ok(base64::engine::general_purpose::STANDARD.encode(png))
+    }
+
+    async fn list_sources(self, _: Context) -> Result<Vec<Source>, ApiError> {
+        self.operator().await?;
+        Ok(self.shared.services.sources.list().await)
+    }
+
+    async fn add_source(self, _: Context, source: Source) -> Result<Source, ApiError> {
+        self.require(Role::Admin, "adding a source").await?;
+        self.shared
+            .services
+            .sources
+            .add(source)
+            .await
+            .map_err(sources_error)
+    }
+
+    async fn remove_source(self, _: Context, name: String) -> Result<(), ApiError> {
+        self.require(Role::Admin, "removing a source").await?;
+        self.shared
+            .services
+            .sources
+            .remove(&name)
+            .await
+            .map_err(sources_error)
+    }
+}
+
+fn sources_error(e: crate::sources::SourcesError) -> ApiError {
+    use crate::sources::SourcesError;
+    match e {
+        SourcesError::Invalid { .. } => ApiError::InvalidRequest(e.to_string()),
+        SourcesError::Unknown(name) => ApiError::not_found("source", name),
+        other => ApiError::Internal(other.to_string()),
     }
 }

@@ -40,6 +40,10 @@ pub struct DaemonOptions {
     pub step_delay_ms: u64,
     /// Use this database instead of a private cluster.
     pub database_url: Option<String>,
+    /// Start with `--demo`: the demo shops as sources.
+    pub demo: bool,
+    /// More environment for the daemon (`PROCURA_PAGE_TIMEOUT_MS`, …).
+    pub env: Vec<(String, String)>,
 }
 
 impl Default for DaemonOptions {
@@ -49,6 +53,8 @@ impl Default for DaemonOptions {
             lease_ms: 2_000,
             step_delay_ms: 0,
             database_url: None,
+            demo: false,
+            env: Vec::new(),
         }
     }
 }
@@ -141,6 +147,10 @@ impl Daemon {
         if let Some(url) = &self.options.database_url {
             cmd.env("PROCURA_DATABASE_URL", url);
         }
+        if self.options.demo {
+            cmd.arg("--demo");
+        }
+        cmd.envs(self.options.env.iter().map(|(k, v)| (k, v)));
         let started = Instant::now();
         self.child = Some(cmd.spawn().expect("spawn procurad"));
         self.wait_ready(Duration::from_secs(60));

@@ -7,7 +7,7 @@ fn search_jobs_logs_status_over_the_cli() {
     let daemon = Daemon::start(DaemonOptions::default());
 
     let status = daemon.procura_json(&["status", "--json"]);
-    assert_eq!(status["protocol"], 1);
+    assert_eq!(status["protocol"], procura_common::PROTOCOL_VERSION);
     assert_eq!(status["workers"], 4);
     assert!(
         status["backends"]["database"]

@@ -99,6 +99,9 @@ async fn garbage_on_the_socket_harms_no_other_client() {
         raw.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
         // The daemon may close before reading everything; that is fine.
         let _ = raw.write_all(bytes);
+        // Then end our side, as a peer that gave up would: a frame cut short
+        // must close the connection, not keep it waiting for the rest.
+        let _ = raw.shutdown(std::net::Shutdown::Write);
         let mut rest = Vec::new();
         // EOF, or a reset when the daemon closed with our bytes unread: both
         // mean closed. A timeout would mean it hung on us.
@@ -114,6 +117,8 @@ async fn garbage_on_the_socket_harms_no_other_client() {
     send(b"\x7f\xff\xff\xff{");
     // Valid JSON of the wrong shape.
     send(b"\x00\x00\x00\x0b{\"a\":[1,2]}");
+    // A frame announced, then cut short.
+    send(b"\x00\x01\x00\x00{\"truncated\":");
     // Noise.
     let noise: Vec<u8> = (0..65_536u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)

@@ -22,6 +22,7 @@ pub struct NodeContext<'a> {
     pub step_delay: Duration,
     /// Fired when the daemon stops or the lease is lost.
     pub stop: &'a CancellationToken,
+    pub services: &'a super::services::Services,
     pub(crate) steps: u32,
 }
 
@@ -47,6 +48,34 @@ impl NodeContext<'_> {
             Some(procura_common::job::JobStatus::Running),
         );
         self.pace().await
+    }
+
+    /// The checkpointed state of an earlier node.
+    pub fn state_of<T: serde::de::DeserializeOwned>(&self, node: Node) -> Result<T, NodeError> {
+        let state = self.checkpoints.get(&node).ok_or_else(|| {
+            NodeError::Fatal(format!(
+                "{} needs {}, which has no checkpoint",
+                self.node.name(),
+                node.name()
+            ))
+        })?;
+        serde_json::from_value(state.clone()).map_err(|e| {
+            NodeError::Fatal(format!("the {} checkpoint is unreadable: {e}", node.name()))
+        })
+    }
+
+    /// Waits `delay` (politeness), returning early if interrupted.
+    pub async fn pause(&self, delay: Duration) -> Result<(), NodeError> {
+        if self.stop.is_cancelled() {
+            return Err(NodeError::Interrupted(Interruption::ShuttingDown));
+        }
+        if delay.is_zero() {
+            return Ok(());
+        }
+        tokio::select! {
+            _ = self.stop.cancelled() => Err(NodeError::Interrupted(Interruption::ShuttingDown)),
+            _ = tokio::time::sleep(delay) => Ok(()),
+        }
     }
 
     /// Waits the configured step delay, returning early if interrupted.

@@ -2,9 +2,13 @@
 //! state is checkpointed, so an interrupted job resumes at the first node
 //! without a checkpoint, on any daemon.
 
+pub mod browse;
 pub mod context;
+pub mod extract;
+pub mod normalise;
 pub mod plan;
 pub mod runner;
+pub mod services;
 pub mod worker;
 
 use std::collections::HashMap;
@@ -19,14 +23,20 @@ pub use context::NodeContext;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Node {
     Plan,
+    Browse,
+    Extract,
+    Normalise,
 }
 
 impl Node {
-    pub const GRAPH: &'static [Node] = &[Node::Plan];
+    pub const GRAPH: &'static [Node] = &[Node::Plan, Node::Browse, Node::Extract, Node::Normalise];
 
     pub fn name(self) -> &'static str {
         match self {
             Node::Plan => "plan",
+            Node::Browse => "browse",
+            Node::Extract => "extract",
+            Node::Normalise => "normalise",
         }
     }
 
@@ -37,6 +47,9 @@ impl Node {
     async fn run(self, ctx: &mut NodeContext<'_>) -> Result<NodeOutput, NodeError> {
         match self {
             Node::Plan => plan::run(ctx).await,
+            Node::Browse => browse::run(ctx).await,
+            Node::Extract => extract::run(ctx).await,
+            Node::Normalise => normalise::run(ctx).await,
         }
     }
 }
@@ -45,13 +58,20 @@ impl Node {
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeOutput {
     Planned(SearchSpec),
+    Browsed(Vec<browse::VisitedPage>),
+    Extracted(Vec<crate::db::products::NewProduct>),
+    Normalised { products: usize },
 }
 
 impl NodeOutput {
     pub fn state(&self) -> serde_json::Value {
-        match self {
-            NodeOutput::Planned(spec) => serde_json::to_value(spec).unwrap_or_default(),
-        }
+        let value = match self {
+            NodeOutput::Planned(spec) => serde_json::to_value(spec),
+            NodeOutput::Browsed(pages) => serde_json::to_value(pages),
+            NodeOutput::Extracted(products) => serde_json::to_value(products),
+            NodeOutput::Normalised { products } => Ok(serde_json::json!({ "products": products })),
+        };
+        value.unwrap_or_default()
     }
 }
 

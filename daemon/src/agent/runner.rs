@@ -26,6 +26,7 @@ pub struct Runner {
     pub config: Arc<Config>,
     /// This daemon's lease owner name.
     pub owner: String,
+    pub services: Arc<super::services::Services>,
 }
 
 impl Runner {
@@ -111,6 +112,7 @@ impl Runner {
                 checkpoints: &checkpoints,
                 step_delay: Duration::from_millis(self.config.agent.step_delay_ms),
                 stop,
+                services: &self.services,
                 steps: 0,
             };
             let output = node.run(&mut ctx).await?;
@@ -119,6 +121,7 @@ impl Runner {
                 NodeOutput::Planned(spec) => JobUpdate {
                     spec: Some(spec.clone()),
                 },
+                _ => JobUpdate::default(),
             };
             let log =
                 NewLogEntry::new(LogLevel::Info, node.name(), format!("{} done", node.name()))

@@ -5,6 +5,8 @@ pub mod embedded;
 pub mod jobs;
 pub mod logs;
 pub mod models;
+pub mod products;
+pub mod progress;
 pub mod runs;
 pub mod schema;
 pub mod users;

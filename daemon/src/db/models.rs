@@ -41,6 +41,7 @@ pub struct JobRow {
     pub finished_at: Option<DateTime<Utc>>,
     pub execution_seconds: Option<f64>,
     pub products_found: i32,
+    pub pages_visited: i32,
 }
 
 impl JobRow {
@@ -76,6 +77,7 @@ impl JobRow {
             error: self.error,
             attempts: self.attempts,
             products_found: self.products_found,
+            pages_visited: self.pages_visited,
             log_entries: self.last_log_seq,
             created_by,
             created_at: self.created_at,

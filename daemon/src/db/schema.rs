@@ -46,6 +46,7 @@ diesel::table! {
         finished_at -> Nullable<Timestamptz>,
         execution_seconds -> Nullable<Float8>,
         products_found -> Int4,
+        pages_visited -> Int4,
     }
 }
 
@@ -107,6 +108,10 @@ diesel::table! {
         content_hash -> Nullable<Text>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        list_price -> Nullable<Numeric>,
+        image_url -> Nullable<Text>,
+        description -> Nullable<Text>,
+        field_methods -> Jsonb,
     }
 }
 
@@ -200,6 +205,7 @@ diesel::joinable!(search_jobs -> users (created_by));
 diesel::joinable!(job_checkpoints -> search_jobs (job_id));
 diesel::joinable!(agent_logs -> search_jobs (job_id));
 diesel::joinable!(products -> search_jobs (job_id));
+diesel::joinable!(products -> vendors (vendor_id));
 diesel::joinable!(offers -> products (product_id));
 diesel::joinable!(negotiation_messages -> negotiations (negotiation_id));
 

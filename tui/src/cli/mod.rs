@@ -11,6 +11,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use procura_common::api::ProcuraClient;
 use procura_common::job::{JobFilter, JobId, JobStatus, SubmitSearch};
+use procura_common::source::{Politeness, Source};
 use procura_common::transport::{Connection, client_socket_path, connect, context_with_timeout};
 use procura_common::user::{NewUser, Role};
 
@@ -64,6 +65,17 @@ pub enum Command {
         #[arg(long, default_value_t = 0)]
         after: i64,
     },
+    /// The products a job found, cheapest first.
+    Products {
+        job: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Vendor sources: the shops a search visits.
+    Sources {
+        #[command(subcommand)]
+        command: SourcesCommand,
+    },
     /// Cancel a job (a running one stops at its next node boundary).
     Cancel { job: String },
     /// Re-queue a failed or cancelled job; it resumes from its checkpoints.
@@ -99,6 +111,47 @@ pub struct SearchArgs {
     /// Search only these vendor sources (repeatable).
     #[arg(long = "source", value_name = "NAME")]
     pub sources: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SourcesCommand {
+    /// List the sources.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a source, or replace the one with the same name.
+    Add {
+        name: String,
+        /// The shop's home page.
+        #[arg(long)]
+        base_url: String,
+        /// A search URL with {query} where the words go.
+        #[arg(long)]
+        search_url: String,
+        /// CSS selector for product links on result pages.
+        #[arg(long)]
+        result_selector: Option<String>,
+        /// CSS selector for the next-page link.
+        #[arg(long)]
+        next_selector: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        /// ISO 4217 code for prices that name none.
+        #[arg(long)]
+        currency: Option<String>,
+        /// Pages of this shop open at once.
+        #[arg(long, default_value_t = 1)]
+        concurrent_pages: u32,
+        /// Pause between page loads, in milliseconds.
+        #[arg(long, default_value_t = 0)]
+        delay_ms: u64,
+        /// Ignore the shop's robots.txt.
+        #[arg(long)]
+        ignore_robots: bool,
+    },
+    /// Remove a source.
+    Remove { name: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -175,6 +228,17 @@ pub async fn run(socket: Option<PathBuf>, command: Command) -> anyhow::Result<i3
             .await?;
             Ok(0)
         }
+        Command::Products { job, json } => {
+            let id = resolve_job(&client, &job).await?;
+            let products = client.list_products(ctx(), id).await??;
+            if json {
+                output::print_json(&products)?;
+            } else {
+                output::print_products(&products);
+            }
+            Ok(0)
+        }
+        Command::Sources { command } => sources(&client, command).await,
         Command::Cancel { job } => {
             let id = resolve_job(&client, &job).await?;
             let job = client.cancel_job(ctx(), id).await??;
@@ -261,6 +325,54 @@ async fn search(
     } else {
         2
     })
+}
+
+async fn sources(client: &ProcuraClient, command: SourcesCommand) -> anyhow::Result<i32> {
+    let ctx = || context_with_timeout(CALL_TIMEOUT);
+    match command {
+        SourcesCommand::List { json } => {
+            let sources = client.list_sources(ctx()).await??;
+            if json {
+                output::print_json(&sources)?;
+            } else {
+                output::print_sources(&sources);
+            }
+        }
+        SourcesCommand::Add {
+            name,
+            base_url,
+            search_url,
+            result_selector,
+            next_selector,
+            email,
+            currency,
+            concurrent_pages,
+            delay_ms,
+            ignore_robots,
+        } => {
+            let source = Source {
+                name,
+                base_url,
+                search_url,
+                result_selector,
+                next_selector,
+                contact_email: email,
+                currency,
+                politeness: Politeness {
+                    concurrent_pages,
+                    delay_ms,
+                },
+                robots: !ignore_robots,
+            };
+            let added = client.add_source(ctx(), source).await??;
+            println!("added source {}", added.name);
+        }
+        SourcesCommand::Remove { name } => {
+            client.remove_source(ctx(), name.clone()).await??;
+            println!("removed source {name}");
+        }
+    }
+    Ok(0)
 }
 
 /// Accepts a full job id or a unique prefix of one.

@@ -5,6 +5,8 @@ use chrono::{DateTime, Utc};
 use procura_common::api::DaemonStatus;
 use procura_common::job::Job;
 use procura_common::log::LogEntry;
+use procura_common::product::Product;
+use procura_common::source::Source;
 use procura_common::spec::SearchSpec;
 use procura_common::text::sanitize;
 use procura_common::user::User;
@@ -142,6 +144,36 @@ pub fn print_users(users: &[User]) {
             u.uid.map(|u| u.to_string()).unwrap_or_else(|| "-".into()),
             u.role,
             clip(&u.organization, 40)
+        );
+    }
+}
+
+pub fn print_products(products: &[Product]) {
+    println!(
+        "{:<16}  {:>12}  {:<4}  {:<11}  {:<14}  TITLE",
+        "VENDOR", "PRICE", "CUR", "STOCK", "SKU"
+    );
+    for p in products {
+        println!(
+            "{:<16}  {:>12}  {:<4}  {:<11}  {:<14}  {}",
+            clip(&p.vendor, 16),
+            p.price.map(|v| v.to_string()).unwrap_or_else(|| "-".into()),
+            clip(p.currency.as_deref().unwrap_or("-"), 4),
+            clip(p.availability.as_deref().unwrap_or("-"), 11),
+            clip(p.sku.as_deref().unwrap_or("-"), 14),
+            clip(p.title.as_deref().unwrap_or("(untitled)"), 60)
+        );
+    }
+}
+
+pub fn print_sources(sources: &[Source]) {
+    println!("{:<24}  {:<4}  SEARCH URL", "NAME", "CUR");
+    for s in sources {
+        println!(
+            "{:<24}  {:<4}  {}",
+            clip(&s.name, 24),
+            clip(s.currency.as_deref().unwrap_or("-"), 4),
+            clip(&s.search_url, 100)
         );
     }
 }

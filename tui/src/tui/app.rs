@@ -12,8 +12,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
+use ratatui_image::picker::Picker;
 
-use super::components::help::{GLOBAL_KEYS, Help};
+use super::components::help::{GLOBAL_KEYS, Help, Section};
 use super::components::job_view::JobView;
 use super::components::jobs_list::JobsList;
 use super::components::search_form::SearchForm;
@@ -21,7 +22,7 @@ use super::components::status_line::{ConnState, StatusLine};
 use super::components::{Component, Ctx, Msg, Outcome, hints_line};
 use super::format::short_id;
 use super::msg::{Action, ActionKind, Update};
-use super::sanitize::{sanitize, sanitize_job};
+use super::sanitize::{sanitize, sanitize_job, sanitize_product};
 use super::theme::Theme;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,37 +52,41 @@ pub struct App {
     help: Help,
     daemon: Option<DaemonStatus>,
     notice: Option<Notice>,
+    picker: Picker,
 }
 
 impl App {
     /// `now` is the time ages are counted from until the next [`tick`];
-    /// `offset` is the zone log times are shown in.
+    /// `offset` is the zone log times are shown in. Images are drawn in
+    /// half-blocks until [`set_picker`] says what the terminal can do.
     ///
     /// [`tick`]: App::tick
+    /// [`set_picker`]: App::set_picker
     pub fn new(socket: &Path, theme: Theme, now: DateTime<Utc>, offset: FixedOffset) -> Self {
-        let jobs = JobsList::default();
-        let form = SearchForm::default();
-        let job_view = JobView::default();
-        let help = Help::new(
-            vec![("Everywhere", GLOBAL_KEYS), (jobs.title(), jobs.keys())],
-            vec![
-                (job_view.title(), job_view.keys()),
-                (form.title(), form.keys()),
-            ],
-        );
         App {
             theme,
             now,
             offset,
             screen: Screen::Jobs,
-            jobs,
-            form,
-            job_view,
+            jobs: JobsList::default(),
+            form: SearchForm::default(),
+            job_view: JobView::default(),
             status: StatusLine::new(sanitize(&socket.display().to_string())),
-            help,
+            help: Help::default(),
             daemon: None,
             notice: None,
+            picker: Picker::halfblocks(),
         }
+    }
+
+    /// How images are drawn from now on: the graphics protocol and font
+    /// size found by querying the terminal.
+    pub fn set_picker(&mut self, picker: Picker) {
+        self.picker = picker;
+    }
+
+    pub fn picker(&self) -> &Picker {
+        &self.picker
     }
 
     pub fn screen(&self) -> Screen {
@@ -119,6 +124,33 @@ impl App {
             offset: self.offset,
             connected: self.status.is_connected(),
             offline_reason: self.status.offline_reason(),
+            picker: &self.picker,
+        }
+    }
+
+    /// The help overlay's columns for the screen shown.
+    fn help_sections(&self) -> (Vec<Section>, Vec<Section>) {
+        let everywhere = ("Everywhere", GLOBAL_KEYS);
+        let form = (self.form.title(), self.form.keys());
+        match self.screen {
+            Screen::Jobs => (
+                vec![everywhere, (self.jobs.title(), self.jobs.keys())],
+                vec![form],
+            ),
+            Screen::NewSearch => (vec![everywhere], vec![form]),
+            Screen::Job => {
+                let [job, log, products, details] = JobView::help_sections();
+                (vec![everywhere, job, log], vec![products, details])
+            }
+        }
+    }
+
+    fn toggle_help(&mut self) {
+        if self.help.is_visible() {
+            self.help.close();
+        } else {
+            let (left, right) = self.help_sections();
+            self.help.open(left, right);
         }
     }
 
@@ -147,7 +179,7 @@ impl App {
             return Vec::new();
         }
         if key.code == KeyCode::F(1) {
-            self.help.toggle();
+            self.toggle_help();
             return Vec::new();
         }
         let outcome = match self.screen {
@@ -160,7 +192,7 @@ impl App {
             Outcome::Consumed => Vec::new(),
             Outcome::Ignored => match key.code {
                 KeyCode::Char('?') => {
-                    self.help.toggle();
+                    self.toggle_help();
                     Vec::new()
                 }
                 KeyCode::Char('q') => vec![Action::Quit],
@@ -170,10 +202,16 @@ impl App {
         }
     }
 
-    /// Bracketed paste: text for the form; ignored elsewhere.
+    /// Bracketed paste: text for the form or the products filter being
+    /// typed; ignored elsewhere.
     pub fn handle_paste(&mut self, text: &str) -> Vec<Action> {
-        if self.screen == Screen::NewSearch && !self.help.is_visible() {
-            self.form.paste(text);
+        if self.help.is_visible() {
+            return Vec::new();
+        }
+        match self.screen {
+            Screen::NewSearch => self.form.paste(text),
+            Screen::Job => self.job_view.paste(text),
+            Screen::Jobs => {}
         }
         Vec::new()
     }
@@ -213,6 +251,7 @@ impl App {
                 }
             }
             Msg::Submit(search) => vec![Action::Submit(search)],
+            Msg::FetchScreenshot(id) => vec![Action::Screenshot(id)],
             Msg::Cancel(id) => match self.known_status(id) {
                 Some(st) if st.is_terminal() => {
                     self.say(
@@ -325,6 +364,16 @@ impl App {
                     None => format!("Could not {}: {error}", kind.verb()),
                 };
                 self.say(what, true);
+            }
+            Update::Products { job, result } => {
+                let result = result
+                    .map(|list| list.into_iter().map(sanitize_product).collect())
+                    .map_err(|e| sanitize(&e));
+                self.job_view.set_products(job, result);
+            }
+            Update::Screenshot { product, result } => {
+                self.job_view
+                    .screenshot_arrived(product, result.map_err(|e| sanitize(&e)));
             }
             Update::Error(e) => self.say(sanitize(&e), true),
             Update::Terminate => return vec![Action::Quit],

@@ -4,6 +4,8 @@
 use chrono::{DateTime, Utc};
 use procura_common::job::JobId;
 use procura_common::spec::{Budget, BudgetScope, Comparator, SearchSpec, SpecRequirement};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
 
 /// How long ago `then` was, in the largest whole unit: `45s`, `12m`, `3h`,
 /// `2d`. A time in the future (clock skew) reads `0s`.
@@ -126,6 +128,83 @@ pub fn truncate_start(s: &str, width: usize) -> String {
     out
 }
 
+/// An amount as prices are written: two decimals unless it has more
+/// (`249.00`, `0.125`).
+pub fn amount(value: Decimal) -> String {
+    let value = value.normalize();
+    if value.scale() <= 2 {
+        format!("{value:.2}")
+    } else {
+        value.to_string()
+    }
+}
+
+/// `249.00 USD`; the amount alone without a currency; `—` without a price.
+pub fn money(value: Option<Decimal>, currency: Option<&str>) -> String {
+    match (value, currency) {
+        (Some(v), Some(c)) if !c.is_empty() => format!("{} {c}", amount(v)),
+        (Some(v), _) => amount(v),
+        (None, _) => "—".to_string(),
+    }
+}
+
+/// How much lower `price` is than `list`, in whole percent, when it is.
+pub fn discount(price: Option<Decimal>, list: Option<Decimal>) -> Option<u32> {
+    let (price, list) = (price?, list?);
+    if list <= Decimal::ZERO || price >= list || price < Decimal::ZERO {
+        return None;
+    }
+    let pct = ((list - price) / list * Decimal::ONE_HUNDRED).round();
+    pct.to_u32().filter(|p| *p > 0)
+}
+
+/// A schema.org availability (`InStock`, `https://schema.org/OutOfStock`)
+/// in a few words, and whether it means the product can be bought now.
+pub fn availability(value: &str) -> (String, Option<bool>) {
+    let name = value.rsplit('/').next().unwrap_or(value).trim();
+    match name.to_ascii_lowercase().as_str() {
+        "instock" | "in stock" | "instoreonly" | "onlineonly" => ("in stock".into(), Some(true)),
+        "outofstock" | "out of stock" | "soldout" | "discontinued" => {
+            ("sold out".into(), Some(false))
+        }
+        "limitedavailability" => ("limited".into(), Some(true)),
+        "preorder" | "presale" => ("pre-order".into(), None),
+        "backorder" => ("backorder".into(), None),
+        "" => ("—".into(), None),
+        other => (other.to_string(), None),
+    }
+}
+
+/// Splits `text` into lines of at most `width` characters, at spaces when
+/// it can and inside a word longer than a line when it must.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut len = 0;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let mut word: Vec<char> = word.chars().collect();
+        if len > 0 && len + 1 + word.len() <= width {
+            line.push(' ');
+            line.extend(&word);
+            len += 1 + word.len();
+            continue;
+        }
+        if len > 0 {
+            lines.push(std::mem::take(&mut line));
+        }
+        while word.len() > width {
+            lines.push(word.drain(..width).collect());
+        }
+        line.extend(&word);
+        len = word.len();
+    }
+    if len > 0 || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -192,5 +271,41 @@ mod tests {
             "…urad.sock"
         );
         assert_eq!(short_id(uuid::Uuid::nil()), "00000000");
+    }
+
+    #[test]
+    fn prices() {
+        assert_eq!(amount(Decimal::new(249, 0)), "249.00");
+        assert_eq!(amount(Decimal::new(24990, 2)), "249.90");
+        assert_eq!(amount(Decimal::new(125, 3)), "0.125");
+        assert_eq!(money(Some(Decimal::new(1999, 2)), Some("EUR")), "19.99 EUR");
+        assert_eq!(money(Some(Decimal::new(5, 0)), None), "5.00");
+        assert_eq!(money(None, Some("USD")), "—");
+        let d = |p: i64, l: i64| discount(Some(Decimal::new(p, 0)), Some(Decimal::new(l, 0)));
+        assert_eq!(d(249, 299), Some(17));
+        assert_eq!(d(299, 299), None);
+        assert_eq!(d(300, 299), None);
+        assert_eq!(d(5, 0), None);
+        assert_eq!(discount(None, Some(Decimal::ONE)), None);
+    }
+
+    #[test]
+    fn availabilities() {
+        assert_eq!(availability("InStock"), ("in stock".into(), Some(true)));
+        assert_eq!(
+            availability("https://schema.org/OutOfStock"),
+            ("sold out".into(), Some(false))
+        );
+        assert_eq!(availability("PreOrder").0, "pre-order");
+        assert_eq!(availability("Mystery").0, "mystery");
+    }
+
+    #[test]
+    fn wrapping() {
+        assert_eq!(wrap("", 10), vec![""]);
+        assert_eq!(wrap("one two three", 7), vec!["one two", "three"]);
+        assert_eq!(wrap("abcdefghij k", 4), vec!["abcd", "efgh", "ij k"]);
+        assert_eq!(wrap("  spaced   out  ", 20), vec!["spaced out"]);
+        assert_eq!(wrap("x", 0), vec!["x"]);
     }
 }

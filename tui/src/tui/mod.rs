@@ -6,10 +6,18 @@
 //! [`event_loop`] multiplexes terminal events, updates and a clock tick,
 //! and redraws only when something changed. Nothing is ever printed: the
 //! caller sends `tracing` to a file.
+//!
+//! Product screenshots are drawn with the terminal's graphics protocol
+//! (kitty, sixel or iTerm2), found by querying the terminal at start-up
+//! ([`graphics`]), or in half-blocks where it has none or does not answer
+//! within a second (plain SSH, tmux without passthrough).
+//! `PROCURA_TUI_IMAGES=halfblocks` skips the query; `kitty`, `sixel` or
+//! `iterm2` forces a protocol.
 
 pub mod app;
 pub mod components;
 pub mod format;
+pub mod graphics;
 pub mod msg;
 pub mod network;
 pub mod sanitize;
@@ -17,9 +25,15 @@ pub mod terminal;
 pub mod theme;
 
 #[cfg(test)]
+mod app_products_tests;
+#[cfg(test)]
 mod app_tests;
 #[cfg(test)]
+mod network_products_tests;
+#[cfg(test)]
 mod network_tests;
+#[cfg(test)]
+mod product_snapshot_tests;
 #[cfg(test)]
 mod snapshot_tests;
 #[cfg(test)]
@@ -35,6 +49,7 @@ use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::{Stream, StreamExt};
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui_image::picker::Picker;
 use tokio::sync::mpsc::{self, UnboundedReceiver, UnboundedSender, WeakUnboundedSender};
 
 pub use app::{App, Screen};
@@ -71,6 +86,10 @@ pub async fn run(socket_path: PathBuf) -> anyhow::Result<()> {
     ));
 
     let mut guard = TerminalGuard::enter().context("setting up the terminal")?;
+    let picker = tokio::task::spawn_blocking(graphics::detect)
+        .await
+        .unwrap_or_else(|_| Picker::halfblocks());
+    app.set_picker(picker);
     let result = async {
         let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))
             .context("setting up the terminal")?;

@@ -2,10 +2,15 @@
 //! [`Update`]s in. Nothing else connects them, so the app can be driven in
 //! tests without a daemon.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
+use image::DynamicImage;
 use procura_common::api::{DaemonStatus, Welcome};
 use procura_common::job::{Job, JobId, JobStatus, SubmitSearch};
 use procura_common::log::LogEntry;
+use procura_common::product::Product;
+use uuid::Uuid;
 
 /// Something the app asks for.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,13 +20,15 @@ pub enum Action {
     Submit(SubmitSearch),
     Cancel(JobId),
     Retry(JobId),
-    /// Follow this job's log from the entry after `after_seq`; replaces any
-    /// job watched before.
+    /// Follow this job's log from the entry after `after_seq`, and keep its
+    /// products fresh; replaces any job watched before.
     Watch {
         job: JobId,
         after_seq: i64,
     },
     Unwatch,
+    /// Fetch and decode the page screenshot of this product, once.
+    Screenshot(Uuid),
 }
 
 /// Which call an [`Update::ActionDone`] or [`Update::ActionFailed`] answers.
@@ -72,6 +79,17 @@ pub enum Update {
         kind: ActionKind,
         job: Option<JobId>,
         error: String,
+    },
+    /// The products of a watched job, cheapest first, or why they could
+    /// not be listed.
+    Products {
+        job: JobId,
+        result: Result<Vec<Product>, String>,
+    },
+    /// A product's screenshot, decoded, or why there is none.
+    Screenshot {
+        product: Uuid,
+        result: Result<Arc<DynamicImage>, String>,
     },
     /// A call failed in a way worth showing, the connection being fine.
     Error(String),

@@ -2,14 +2,20 @@
 //!
 //! It connects (and reconnects, backing off up to ~2 s), refreshes the jobs
 //! list and the daemon status about once a second, long-polls the log of
-//! the job being viewed, and carries out the app's [`Action`]s. It reports
+//! the job being viewed, lists that job's products when they may have
+//! changed (see [`products::ProductsPoll`]), fetches and decodes product
+//! screenshots, and carries out the app's [`Action`]s. It reports
 //! everything as [`Update`]s. The watch remembers the last seq it delivered,
 //! so after a reconnect it asks for exactly the entries after it.
 
+pub mod products;
+
+use std::collections::HashMap;
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use procura_common::api::ProcuraClient;
@@ -21,15 +27,20 @@ use tarpc::client::RpcError;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 use tokio::task::JoinSet;
 use tokio::time::{MissedTickBehavior, sleep};
+use uuid::Uuid;
 
 use super::format::short_id;
 use super::msg::{Action, ActionKind, Update};
+use products::{ProductsPoll, Seen, decode_screenshot};
 
 #[derive(Debug, Clone)]
 pub struct NetConfig {
     pub socket: PathBuf,
     /// How often the jobs list and the status are fetched.
     pub refresh_every: Duration,
+    /// How often the products of a running watched job are listed when
+    /// their count has not moved.
+    pub products_every: Duration,
     /// The `max_wait` of each watch long poll; its deadline is 5 s more.
     pub watch_wait: Duration,
     /// Deadline of the other calls.
@@ -43,6 +54,7 @@ impl NetConfig {
         NetConfig {
             socket,
             refresh_every: Duration::from_secs(1),
+            products_every: Duration::from_secs(2),
             watch_wait: Duration::from_secs(10),
             call_timeout: Duration::from_secs(10),
             backoff_min: Duration::from_millis(250),
@@ -70,6 +82,12 @@ struct Polled {
 
 type PollFuture = Pin<Box<dyn Future<Output = Polled> + Send>>;
 
+/// A products or screenshot fetch that ended (it reports its own result).
+enum Fetched {
+    Products { job: JobId, ok: bool },
+    Screenshot,
+}
+
 /// Why a connection ended.
 enum Ended {
     /// The app is gone.
@@ -88,6 +106,10 @@ struct Worker {
     cfg: NetConfig,
     updates: UnboundedSender<Update>,
     watch: Option<Watch>,
+    /// When to list the watched job's products again.
+    products: Option<ProductsPoll>,
+    /// Each job as the last listing had it.
+    seen: HashMap<JobId, Seen>,
     /// The last error shown for a refresh, so it is not repeated every
     /// second.
     last_error: Option<String>,
@@ -103,6 +125,8 @@ pub async fn run_worker(
         cfg,
         updates,
         watch: None,
+        products: None,
+        seen: HashMap::new(),
         last_error: None,
     };
     let mut backoff = w.cfg.backoff_min;
@@ -127,6 +151,9 @@ pub async fn run_worker(
                 tracing::info!(socket = %w.cfg.socket.display(), "connected to procurad");
                 backoff = w.cfg.backoff_min;
                 w.last_error = None;
+                if let Some(p) = w.products.as_mut() {
+                    p.reset();
+                }
                 w.send(Update::Connected(Box::new(conn.welcome)));
                 match w.serve(conn.client, &mut actions).await {
                     Ended::Quit => return,
@@ -163,21 +190,40 @@ impl Worker {
         let _ = self.updates.send(update);
     }
 
+    fn watch(&mut self, job: JobId, after_seq: i64) {
+        self.watch = Some(Watch {
+            job,
+            after_seq,
+            finished: false,
+        });
+        if self.products.as_ref().is_none_or(|p| p.job() != job) {
+            self.products = Some(ProductsPoll::new(job, self.cfg.products_every));
+        }
+    }
+
+    fn unwatch(&mut self) {
+        self.watch = None;
+        self.products = None;
+    }
+
     /// An action while there is no connection: remember what to watch,
     /// refuse the rest.
     fn offline(&mut self, action: Action) {
         let (kind, job) = match action {
             Action::Quit => return,
             Action::Watch { job, after_seq } => {
-                self.watch = Some(Watch {
-                    job,
-                    after_seq,
-                    finished: false,
-                });
+                self.watch(job, after_seq);
                 return;
             }
             Action::Unwatch => {
-                self.watch = None;
+                self.unwatch();
+                return;
+            }
+            Action::Screenshot(product) => {
+                self.send(Update::Screenshot {
+                    product,
+                    result: Err("not connected to procurad".into()),
+                });
                 return;
             }
             Action::Submit(_) => (ActionKind::Submit, None),
@@ -243,6 +289,64 @@ impl Worker {
         });
     }
 
+    /// Lists the watched job's products in a task of its own if they are
+    /// due.
+    fn check_products(&mut self, fetches: &mut JoinSet<Fetched>, client: &ProcuraClient) {
+        let Some(poll) = self.products.as_mut() else {
+            return;
+        };
+        let job = poll.job();
+        let seen = self.seen.get(&job).copied();
+        let now = Instant::now();
+        if !poll.due(seen, now) {
+            return;
+        }
+        poll.started(seen, now);
+        let client = client.clone();
+        let updates = self.updates.clone();
+        let ctx = context_with_timeout(self.cfg.call_timeout);
+        fetches.spawn(async move {
+            let result = match client.list_products(ctx, job).await {
+                Ok(Ok(list)) => Ok(list),
+                Ok(Err(api)) => Err(format!("Listing products: {api}")),
+                Err(rpc) => Err(format!("Listing products: {rpc}")),
+            };
+            let ok = result.is_ok();
+            if let Err(error) = &result {
+                tracing::debug!(%error, "products");
+            }
+            let _ = updates.send(Update::Products { job, result });
+            Fetched::Products { job, ok }
+        });
+    }
+
+    /// Fetches and decodes a product's screenshot in a task of its own.
+    fn fetch_screenshot(
+        &self,
+        fetches: &mut JoinSet<Fetched>,
+        client: &ProcuraClient,
+        product: Uuid,
+    ) {
+        let client = client.clone();
+        let updates = self.updates.clone();
+        let ctx = context_with_timeout(self.cfg.call_timeout);
+        fetches.spawn(async move {
+            let result = match client.product_screenshot(ctx, product).await {
+                Ok(Ok(b64)) => tokio::task::spawn_blocking(move || decode_screenshot(&b64))
+                    .await
+                    .unwrap_or_else(|e| Err(format!("decoding failed: {e}")))
+                    .map(Arc::new),
+                Ok(Err(api)) => Err(api.to_string()),
+                Err(rpc) => Err(format!("{rpc} (the connection to procurad failed)")),
+            };
+            if let Err(error) = &result {
+                tracing::debug!(%product, %error, "screenshot");
+            }
+            let _ = updates.send(Update::Screenshot { product, result });
+            Fetched::Screenshot
+        });
+    }
+
     /// One connection's life: until it fails or the app quits.
     async fn serve(
         &mut self,
@@ -254,21 +358,32 @@ impl Worker {
         // Resume the watch (if any) from the last seq delivered.
         let mut poll = self.poll(&client, None);
         let mut tasks = JoinSet::new();
+        let mut fetches = JoinSet::new();
+        self.check_products(&mut fetches, &client);
         let ended = loop {
             tokio::select! {
                 a = actions.recv() => match a {
                     None => break Ended::Quit,
                     Some(Action::Quit) => {}
                     Some(Action::Watch { job, after_seq }) => {
-                        self.watch = Some(Watch { job, after_seq, finished: false });
+                        self.watch(job, after_seq);
                         poll = self.poll(&client, None);
+                        self.check_products(&mut fetches, &client);
                     }
                     Some(Action::Unwatch) => {
-                        self.watch = None;
+                        self.unwatch();
                         poll = None;
+                    }
+                    Some(Action::Screenshot(id)) => {
+                        self.fetch_screenshot(&mut fetches, &client, id);
                     }
                     Some(a) => self.spawn_call(&mut tasks, &client, a),
                 },
+                Some(done) = fetches.join_next() => {
+                    if let (Ok(Fetched::Products { job, ok }), Some(p)) = (done, self.products.as_mut()) {
+                        p.finished(job, ok);
+                    }
+                }
                 Some(done) = tasks.join_next() => {
                     if let Ok(Some(id)) = done
                         && self.revive(id)
@@ -276,10 +391,13 @@ impl Worker {
                         poll = self.poll(&client, None);
                     }
                 }
-                _ = refresh.tick() => match self.refresh(&client).await {
-                    Err(reason) => break Ended::Lost(reason),
-                    Ok(true) => poll = self.poll(&client, None),
-                    Ok(false) => {}
+                _ = refresh.tick() => {
+                    match self.refresh(&client).await {
+                        Err(reason) => break Ended::Lost(reason),
+                        Ok(true) => poll = self.poll(&client, None),
+                        Ok(false) => {}
+                    }
+                    self.check_products(&mut fetches, &client);
                 },
                 polled = next_poll(&mut poll) => {
                     match self.polled(polled) {
@@ -291,6 +409,7 @@ impl Worker {
         };
         // Calls in flight finish on their own and report their outcome.
         tasks.detach_all();
+        fetches.detach_all();
         ended
     }
 
@@ -355,6 +474,7 @@ impl Worker {
         let mut error = None;
         match jobs.map_err(lost)? {
             Ok(jobs) => {
+                self.seen = jobs.iter().map(|j| (j.id, Seen::from(j))).collect();
                 if let Some(w) = self.watch {
                     match jobs.iter().find(|j| j.id == w.job) {
                         Some(job) if !job.status.is_terminal() => revived = self.revive(w.job),
@@ -369,6 +489,7 @@ impl Worker {
                                 if !job.status.is_terminal() {
                                     revived = self.revive(job.id);
                                 }
+                                self.seen.insert(job.id, Seen::from(&job));
                                 self.send(Update::JobChanged(Box::new(job)));
                             }
                             Err(e) => error = Some(e.to_string()),

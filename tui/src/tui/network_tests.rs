@@ -11,6 +11,8 @@ use procura_common::api::{DaemonStatus, Hello, Procura, Welcome};
 use procura_common::error::ApiError;
 use procura_common::job::{Job, JobFilter, JobId, JobStatus, SubmitSearch};
 use procura_common::log::{LogEntry, WatchBatch};
+use procura_common::product::Product;
+use procura_common::source::Source;
 use procura_common::user::{NewUser, User};
 use tarpc::context::Context;
 use tarpc::server::{BaseChannel, Channel};
@@ -20,22 +22,30 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use super::msg::{Action, ActionKind, Update};
 use super::network::{NetConfig, run_worker};
-use super::test_support::{chairs_job, daemon_status, id, log_entry, now, welcome};
+use super::test_support::{
+    chairs_job, daemon_status, id, log_entry, now, tiny_png_base64, welcome,
+};
 
 #[derive(Default)]
-struct State {
-    jobs: Vec<Job>,
-    log: Vec<LogEntry>,
+pub(super) struct State {
+    pub(super) jobs: Vec<Job>,
+    pub(super) log: Vec<LogEntry>,
     /// Every watch call: job and after_seq.
-    watches: Vec<(JobId, i64)>,
-    submitted: Vec<SubmitSearch>,
+    pub(super) watches: Vec<(JobId, i64)>,
+    pub(super) submitted: Vec<SubmitSearch>,
+    pub(super) products: Vec<Product>,
+    /// Every list_products call.
+    pub(super) product_calls: Vec<JobId>,
+    /// Every product_screenshot call.
+    pub(super) screenshot_calls: Vec<uuid::Uuid>,
+    pub(super) sources: Vec<Source>,
 }
 
 #[derive(Clone, Default)]
-struct Fake(Arc<Mutex<State>>);
+pub(super) struct Fake(Arc<Mutex<State>>);
 
 impl Fake {
-    fn with<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
+    pub(super) fn with<T>(&self, f: impl FnOnce(&mut State) -> T) -> T {
         f(&mut self.0.lock().unwrap())
     }
 }
@@ -120,6 +130,51 @@ impl Procura for Fake {
     async fn list_users(self, _: Context) -> Result<Vec<User>, ApiError> {
         Ok(vec![])
     }
+
+    async fn list_products(self, _: Context, job: JobId) -> Result<Vec<Product>, ApiError> {
+        self.with(|s| {
+            s.product_calls.push(job);
+            if !s.jobs.iter().any(|j| j.id == job) {
+                return Err(ApiError::not_found("job", job));
+            }
+            Ok(s.products
+                .iter()
+                .filter(|p| p.job_id == job)
+                .cloned()
+                .collect())
+        })
+    }
+
+    async fn product_screenshot(self, _: Context, product: uuid::Uuid) -> Result<String, ApiError> {
+        let known = self.with(|s| {
+            s.screenshot_calls.push(product);
+            s.products
+                .iter()
+                .any(|p| p.id == product && p.screenshot_blob.is_some())
+        });
+        if known {
+            Ok(tiny_png_base64())
+        } else {
+            Err(ApiError::not_found("screenshot of product", product))
+        }
+    }
+
+    async fn list_sources(self, _: Context) -> Result<Vec<Source>, ApiError> {
+        Ok(self.with(|s| s.sources.clone()))
+    }
+
+    async fn add_source(self, _: Context, source: Source) -> Result<Source, ApiError> {
+        self.with(|s| {
+            s.sources.retain(|x| x.name != source.name);
+            s.sources.push(source.clone());
+        });
+        Ok(source)
+    }
+
+    async fn remove_source(self, _: Context, name: String) -> Result<(), ApiError> {
+        self.with(|s| s.sources.retain(|x| x.name != name));
+        Ok(())
+    }
 }
 
 impl Fake {
@@ -135,7 +190,7 @@ impl Fake {
 
 /// Serves `fake` on `path` until the handle is aborted; aborting drops
 /// every connection, as a daemon restart would.
-fn start(path: &Path, fake: &Fake) -> JoinHandle<()> {
+pub(super) fn start(path: &Path, fake: &Fake) -> JoinHandle<()> {
     let _ = std::fs::remove_file(path);
     let listener = UnixListener::bind(path).unwrap();
     let fake = fake.clone();
@@ -153,16 +208,16 @@ fn start(path: &Path, fake: &Fake) -> JoinHandle<()> {
     })
 }
 
-async fn stop(server: JoinHandle<()>) {
+pub(super) async fn stop(server: JoinHandle<()>) {
     server.abort();
     let _ = server.await;
 }
 
 /// A socket path in a directory of its own, removed when dropped.
-struct TempSocket(PathBuf);
+pub(super) struct TempSocket(PathBuf);
 
 impl TempSocket {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         static N: AtomicU32 = AtomicU32::new(0);
         let dir = std::env::temp_dir().join(format!(
             "procura-tui-test-{}-{}",
@@ -173,7 +228,7 @@ impl TempSocket {
         TempSocket(dir)
     }
 
-    fn path(&self) -> PathBuf {
+    pub(super) fn path(&self) -> PathBuf {
         self.0.join("procurad.sock")
     }
 }
@@ -184,10 +239,11 @@ impl Drop for TempSocket {
     }
 }
 
-fn config(socket: PathBuf) -> NetConfig {
+pub(super) fn config(socket: PathBuf) -> NetConfig {
     NetConfig {
         socket,
         refresh_every: Duration::from_millis(100),
+        products_every: Duration::from_millis(300),
         watch_wait: Duration::from_millis(300),
         call_timeout: Duration::from_secs(5),
         backoff_min: Duration::from_millis(50),
@@ -195,19 +251,23 @@ fn config(socket: PathBuf) -> NetConfig {
     }
 }
 
-struct Harness {
-    actions: UnboundedSender<Action>,
-    updates: UnboundedReceiver<Update>,
-    worker: JoinHandle<()>,
+pub(super) struct Harness {
+    pub(super) actions: UnboundedSender<Action>,
+    pub(super) updates: UnboundedReceiver<Update>,
+    pub(super) worker: JoinHandle<()>,
     /// Every log entry delivered, in order.
-    delivered: Vec<i64>,
+    pub(super) delivered: Vec<i64>,
 }
 
 impl Harness {
-    fn start(socket: PathBuf) -> Harness {
+    pub(super) fn start(socket: PathBuf) -> Harness {
+        Harness::start_with(config(socket))
+    }
+
+    pub(super) fn start_with(cfg: NetConfig) -> Harness {
         let (actions, action_rx) = mpsc::unbounded_channel();
         let (update_tx, updates) = mpsc::unbounded_channel();
-        let worker = tokio::spawn(run_worker(config(socket), action_rx, update_tx));
+        let worker = tokio::spawn(run_worker(cfg, action_rx, update_tx));
         Harness {
             actions,
             updates,
@@ -217,7 +277,11 @@ impl Harness {
     }
 
     /// Waits (5 s at most) for an update `pred` accepts, and returns it.
-    async fn until(&mut self, what: &str, mut pred: impl FnMut(&Update) -> bool) -> Update {
+    pub(super) async fn until(
+        &mut self,
+        what: &str,
+        mut pred: impl FnMut(&Update) -> bool,
+    ) -> Update {
         let wait = async {
             loop {
                 let Some(u) = self.updates.recv().await else {
@@ -246,7 +310,7 @@ impl Harness {
     }
 }
 
-fn running_fake(entries: std::ops::RangeInclusive<i64>) -> Fake {
+pub(super) fn running_fake(entries: std::ops::RangeInclusive<i64>) -> Fake {
     let fake = Fake::default();
     fake.with(|s| {
         s.jobs.push(chairs_job());

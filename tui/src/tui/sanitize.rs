@@ -1,8 +1,10 @@
-//! Sanitising whole jobs for the screen; the rules live in
+//! Sanitising whole jobs and products for the screen; the rules live in
 //! [`procura_common::text`], shared with the CLI.
 
 use procura_common::job::Job;
+use procura_common::product::Product;
 pub use procura_common::text::{is_clean, sanitize};
+use serde_json::Value;
 
 /// A copy of `job` whose every string is sanitised.
 pub fn sanitize_job(mut job: Job) -> Job {
@@ -42,4 +44,47 @@ fn clean_opt(s: &mut Option<String>) {
 
 fn clean_all(v: &mut [String]) {
     v.iter_mut().for_each(clean);
+}
+
+/// A copy of `product` whose every string, the spec table's keys and
+/// values and the layer names included, is sanitised.
+pub fn sanitize_product(mut p: Product) -> Product {
+    clean(&mut p.vendor);
+    clean(&mut p.url);
+    for s in [
+        &mut p.title,
+        &mut p.brand,
+        &mut p.sku,
+        &mut p.gtin,
+        &mut p.mpn,
+        &mut p.currency,
+        &mut p.availability,
+        &mut p.image,
+        &mut p.description,
+        &mut p.screenshot_blob,
+        &mut p.html_blob,
+    ] {
+        clean_opt(s);
+    }
+    p.specs = sanitize_json(std::mem::take(&mut p.specs));
+    p.methods = std::mem::take(&mut p.methods)
+        .into_iter()
+        .map(|(k, v)| (sanitize(&k), sanitize(&v)))
+        .collect();
+    p
+}
+
+/// Every string and key in `value`, sanitised. Values off the wire nest at
+/// most 128 deep (serde_json's limit), so the recursion is bounded.
+fn sanitize_json(value: Value) -> Value {
+    match value {
+        Value::String(s) => Value::String(sanitize(&s)),
+        Value::Array(items) => Value::Array(items.into_iter().map(sanitize_json).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (sanitize(&k), sanitize_json(v)))
+                .collect(),
+        ),
+        other => other,
+    }
 }

@@ -11,7 +11,7 @@ use ratatui::style::Color;
 use super::msg::Update;
 use super::test_support::*;
 
-fn frame(app: &super::App, width: u16, height: u16) -> String {
+pub(super) fn frame(app: &super::App, width: u16, height: u16) -> String {
     render(app, width, height).backend().to_string()
 }
 
@@ -130,9 +130,9 @@ fn no_colour_at_all_when_no_color_is_on() {
 }
 
 /// Text a hostile vendor page, LLM or operator could produce.
-const HOSTILE: &str = "chairs\u{1b}[2J\u{1b}[31mRED\u{1b}[0m\u{1b}]0;pwned\u{07}\u{1b}]52;c;ZXZpbA==\u{1b}\\\r\nnext\tline\u{08}\u{7f}\u{0}\u{9b}6n\u{202e}evil";
+pub(super) const HOSTILE: &str = "chairs\u{1b}[2J\u{1b}[31mRED\u{1b}[0m\u{1b}]0;pwned\u{07}\u{1b}]52;c;ZXZpbA==\u{1b}\\\r\nnext\tline\u{08}\u{7f}\u{0}\u{9b}6n\u{202e}evil";
 
-fn assert_clean(screen: &str) {
+pub(super) fn assert_clean(screen: &str) {
     for (i, c) in screen.chars().enumerate() {
         assert!(
             c == '\n' || !c.is_control(),

@@ -1,17 +1,23 @@
-//! Fixed data for the tests: a clock, jobs, log entries, a welcome.
+//! Fixed data for the tests: a clock, jobs, log entries, a welcome,
+//! products and a tiny screenshot.
 
+use std::collections::BTreeMap;
+use std::io::Cursor;
 use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use procura_common::api::{Backends, DaemonStatus, Welcome};
 use procura_common::job::{Job, JobId, JobStatus};
 use procura_common::log::{LogEntry, LogLevel};
+use procura_common::product::Product;
 use procura_common::spec::{Budget, BudgetScope, Comparator, SearchSpec, SpecRequirement};
 use procura_common::user::{Role, User};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use rust_decimal::Decimal;
+use serde_json::json;
 use uuid::Uuid;
 
 use super::app::App;
@@ -120,6 +126,7 @@ pub fn job(n: u128, status: JobStatus, request: &str, minutes_ago: i64) -> Job {
         error: None,
         attempts: 0,
         products_found: 0,
+        pages_visited: 0,
         log_entries: 0,
         created_by: "alice".into(),
         created_at: created,
@@ -138,6 +145,7 @@ pub fn chairs_job() -> Job {
         current_node: Some("search".into()),
         attempts: 1,
         products_found: 7,
+        pages_visited: 12,
         log_entries: 40,
         started_at: Some(now() - Duration::minutes(4)),
         ..job(
@@ -274,5 +282,221 @@ pub fn job_view_app(color: bool, n: i64) -> App {
         }]
     );
     a.apply(log_update(id(1), 1..=n));
+    a
+}
+
+/// The id of product `n`.
+pub fn product_id(n: u128) -> Uuid {
+    Uuid::from_u128(0x9a00_0000_0000_4000_8000_0000_0000_0000 + n)
+}
+
+fn money(cents: i64) -> Option<Decimal> {
+    Some(Decimal::new(cents, 2))
+}
+
+fn layers(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_string(), (*v).to_string()))
+        .collect()
+}
+
+/// A product of the chairs job with only the essentials; the fixtures
+/// below fill in the rest.
+pub fn product(n: u128, vendor: &str, title: &str, cents: Option<i64>, currency: &str) -> Product {
+    Product {
+        id: product_id(n),
+        job_id: id(1),
+        vendor: vendor.into(),
+        url: format!("https://{vendor}.example/p/{n}"),
+        title: Some(title.into()),
+        brand: None,
+        sku: None,
+        gtin: None,
+        mpn: None,
+        price: cents.and_then(money),
+        list_price: None,
+        currency: Some(currency.into()),
+        availability: Some("InStock".into()),
+        image: None,
+        description: None,
+        specs: json!({}),
+        methods: layers(&[("name", "json-ld"), ("price", "json-ld")]),
+        confidence: Some(0.8),
+        screenshot_blob: Some(format!("sha256:{n:04x}")),
+        html_blob: Some(format!("sha256:{n:04x}h")),
+        created_at: now() - Duration::minutes(2),
+    }
+}
+
+/// The product the popup tests open: every field, specs as an object.
+pub fn ergopro() -> Product {
+    Product {
+        brand: Some("ErgoPro".into()),
+        sku: Some("EP-2024-BLK".into()),
+        gtin: Some("0741360975118".into()),
+        mpn: Some("EP2024".into()),
+        list_price: money(29900),
+        description: Some(
+            "Breathable mesh back with adjustable lumbar support, 4D armrests and a \
+             synchro-tilt mechanism. The seat height adjusts from 45 to 55 cm."
+                .into(),
+        ),
+        specs: json!({
+            "Seat height": "45–55 cm",
+            "Back": "mesh",
+            "Max load": "136 kg",
+            "Armrests": "4D adjustable",
+            "Warranty": "5 years",
+        }),
+        methods: layers(&[
+            ("name", "json-ld"),
+            ("price", "json-ld"),
+            ("currency", "json-ld"),
+            ("availability", "json-ld"),
+            ("brand", "json-ld"),
+            ("sku", "microdata"),
+            ("gtin", "microdata"),
+            ("list_price", "dom"),
+            ("image", "opengraph"),
+        ]),
+        confidence: Some(0.92),
+        ..product(
+            1,
+            "officeworld",
+            "ErgoPro Mesh Task Chair",
+            Some(24900),
+            "USD",
+        )
+    }
+}
+
+/// What the chairs job found, cheapest first as the daemon lists them.
+pub fn chair_products() -> Vec<Product> {
+    vec![
+        Product {
+            list_price: money(8999),
+            availability: Some("OutOfStock".into()),
+            methods: layers(&[("name", "dom"), ("price", "dom")]),
+            confidence: Some(0.55),
+            ..product(
+                3,
+                "chairmart",
+                "Budget Mesh Office Chair",
+                Some(8999),
+                "USD",
+            )
+        },
+        ergopro(),
+        Product {
+            sku: Some("SAYL-WHT".into()),
+            ..product(
+                6,
+                "designstore",
+                "Herman Miller Sayl Chair, White",
+                Some(54500),
+                "USD",
+            )
+        },
+        Product {
+            list_price: money(79900),
+            sku: Some("EH-ELITE-2".into()),
+            ..product(
+                7,
+                "chairmart",
+                "Ergohuman Elite 2 with Headrest",
+                Some(64900),
+                "USD",
+            )
+        },
+        Product {
+            list_price: money(104900),
+            availability: Some("https://schema.org/LimitedAvailability".into()),
+            sku: Some("LEAP-V2".into()),
+            ..product(4, "officeworld", "Steelcase Leap V2", Some(89900), "USD")
+        },
+        aeron(),
+        Product {
+            availability: None,
+            currency: None,
+            specs: serde_json::Value::Null,
+            methods: layers(&[("name", "dom")]),
+            confidence: None,
+            screenshot_blob: None,
+            ..product(5, "chairmart", "Mesh chair, price on request", None, "USD")
+        },
+    ]
+}
+
+/// Specs as an array of rows in every shape a page has been seen to give.
+pub fn aeron() -> Product {
+    Product {
+        brand: Some("Herman Miller".into()),
+        sku: Some("AER-B-GRA".into()),
+        description: Some("The reference office chair, size B, graphite frame.".into()),
+        specs: json!([
+            { "name": "Seat height", "value": "41–52", "unit": "cm" },
+            ["Material", "Pellicle", "mesh"],
+            { "Tilt": "harmonic" },
+            "Made in Michigan",
+            42,
+            null,
+        ]),
+        methods: layers(&[
+            ("name", "json-ld"),
+            ("price", "microdata"),
+            ("currency", "source-default"),
+        ]),
+        ..product(
+            2,
+            "bürostuhl-direkt",
+            "Aeron Chair Size B",
+            Some(119500),
+            "EUR",
+        )
+    }
+}
+
+/// A tiny page screenshot, 16 × 12: a blue header band, a white page with
+/// a grey picture and a red buy button.
+pub fn tiny_png() -> image::DynamicImage {
+    let img = image::RgbImage::from_fn(16, 12, |x, y| {
+        let rgb = match (x, y) {
+            (_, 0..=1) => [30, 60, 200],
+            (1..=6, 3..=9) => [150, 150, 150],
+            (9..=14, 7..=8) => [220, 30, 30],
+            _ => [250, 250, 250],
+        };
+        image::Rgb(rgb)
+    });
+    image::DynamicImage::ImageRgb8(img)
+}
+
+/// [`tiny_png`] as the daemon sends it: base64 PNG.
+pub fn tiny_png_base64() -> String {
+    use base64::Engine;
+    let mut out = Cursor::new(Vec::new());
+    tiny_png()
+        .write_to(&mut out, image::ImageFormat::Png)
+        .unwrap();
+    base64::engine::general_purpose::STANDARD.encode(out.into_inner())
+}
+
+pub fn screenshot_update(product: Uuid) -> Update {
+    let decoded = super::network::products::decode_screenshot(&tiny_png_base64()).unwrap();
+    Update::Screenshot {
+        product,
+        result: Ok(Arc::new(decoded)),
+    }
+}
+
+/// The chairs job open, its log loaded, its products listed and shown.
+pub fn products_app(color: bool) -> App {
+    let mut a = job_view_app(color, 40);
+    a.apply(Update::Products {
+        job: id(1),
+        result: Ok(chair_products()),
+    });
+    assert!(press(&mut a, KeyCode::Tab).is_empty());
     a
 }

@@ -1,4 +1,5 @@
-//! The `?` overlay: every key of every screen.
+//! The `?` overlay: the keys of the screen it is opened on, and those
+//! that work everywhere.
 
 use crossterm::event::{KeyCode, KeyEvent};
 use ratatui::Frame;
@@ -23,7 +24,7 @@ pub type Section = (&'static str, &'static [KeyHelp]);
 /// Width of the key column.
 const KEY_COL: usize = 13;
 
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Help {
     visible: bool,
     left: Vec<Section>,
@@ -31,22 +32,20 @@ pub struct Help {
 }
 
 impl Help {
-    /// The overlay shows `left` and `right` side by side (one under the
-    /// other when the screen is narrow).
-    pub fn new(left: Vec<Section>, right: Vec<Section>) -> Self {
-        Help {
-            visible: false,
-            left,
-            right,
-        }
-    }
-
     pub fn is_visible(&self) -> bool {
         self.visible
     }
 
-    pub fn toggle(&mut self) {
-        self.visible = !self.visible;
+    /// Shows `left` and `right` side by side (one under the other when
+    /// the screen is narrow).
+    pub fn open(&mut self, left: Vec<Section>, right: Vec<Section>) {
+        self.left = left;
+        self.right = right;
+        self.visible = true;
+    }
+
+    pub fn close(&mut self) {
+        self.visible = false;
     }
 
     fn column(sections: &[Section], ctx: &Ctx<'_>) -> Vec<Line<'static>> {

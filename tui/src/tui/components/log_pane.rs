@@ -189,7 +189,16 @@ impl LogPane {
         ])
     }
 
-    pub fn draw(&self, frame: &mut Frame, area: Rect, ctx: &Ctx<'_>, buf: Option<&LogBuffer>) {
+    /// Draws into `area`, with `tab` (how to reach the other pane) in the
+    /// bottom border.
+    pub fn draw(
+        &self,
+        frame: &mut Frame,
+        area: Rect,
+        ctx: &Ctx<'_>,
+        buf: Option<&LogBuffer>,
+        tab: Line<'static>,
+    ) {
         let empty = LogBuffer::default();
         let buf = buf.unwrap_or(&empty);
         self.viewport
@@ -222,7 +231,8 @@ impl LogPane {
         );
         let block = Block::bordered()
             .title(Line::from(title))
-            .title(Line::styled(filters, ctx.theme.dim()).right_aligned());
+            .title(Line::styled(filters, ctx.theme.dim()).right_aligned())
+            .title_bottom(tab);
 
         let node_width = buf
             .nodes()

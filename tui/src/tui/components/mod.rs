@@ -6,8 +6,15 @@ pub mod job_view;
 pub mod jobs_list;
 pub mod log_buffer;
 pub mod log_pane;
+pub mod product_order;
+pub mod product_popup;
+pub mod products_table;
+pub mod screenshot;
 pub mod search_form;
 pub mod status_line;
+
+#[cfg(test)]
+mod products_table_tests;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use crossterm::event::KeyEvent;
@@ -15,6 +22,8 @@ use procura_common::job::{JobId, SubmitSearch};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
+use ratatui_image::picker::Picker;
+use uuid::Uuid;
 
 use super::theme::Theme;
 
@@ -29,6 +38,9 @@ pub struct Ctx<'a> {
     pub connected: bool,
     /// Why the UI is not connected, when it is not and knows why.
     pub offline_reason: Option<&'a str>,
+    /// How images are drawn: the terminal's graphics protocol and font size
+    /// (half-blocks with a fixed font in tests).
+    pub picker: &'a Picker,
 }
 
 /// A key and what it does, for the help overlay and the hints bar.
@@ -58,6 +70,8 @@ pub enum Msg {
     Submit(SubmitSearch),
     Cancel(JobId),
     Retry(JobId),
+    /// The screenshot of this product is wanted and not here yet.
+    FetchScreenshot(Uuid),
 }
 
 #[derive(Debug, Clone, PartialEq)]

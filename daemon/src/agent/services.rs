@@ -1,0 +1,87 @@
+//! What nodes use beyond the database: sources, blob storage and the
+//! browser, which starts on first use so a daemon that never browses never
+//! starts Chromium.
+
+use std::sync::Arc;
+
+use procura_browser::{BrowserConfig, BrowserPool};
+use tokio::sync::OnceCell;
+
+use crate::blobs::BlobStore;
+use crate::sources::Sources;
+
+pub struct Services {
+    pub sources: Arc<Sources>,
+    pub blobs: BlobStore,
+    browser_config: BrowserConfig,
+    browser: OnceCell<BrowserPool>,
+}
+
+impl Services {
+    pub fn new(sources: Arc<Sources>, blobs: BlobStore, browser_config: BrowserConfig) -> Services {
+        Services {
+            sources,
+            blobs,
+            browser_config,
+            browser: OnceCell::new(),
+        }
+    }
+
+    /// The browser pool, started on first call. A failed start is retried
+    /// by the next caller.
+    ///
+    /// Chromium resolves only the hosts of the sources known at that moment
+    /// (plus loopback): every other name fails at once, which keeps slow
+    /// third-party hosts from holding pages up and the browser off hosts no
+    /// source names. A source added later on a new host is visited after
+    /// procurad restarts.
+    pub async fn browser(&self) -> Result<&BrowserPool, procura_browser::BrowserError> {
+        self.browser
+            .get_or_try_init(|| async {
+                let mut config = self.browser_config.clone();
+                if let Some(root) = &config.profile_root {
+                    std::fs::create_dir_all(root).map_err(|e| {
+                        procura_browser::BrowserError::Config(format!(
+                            "cannot create the browser profile dir {}: {e}",
+                            root.display()
+                        ))
+                    })?;
+                }
+                if config.remote_webdriver.is_none() {
+                    let hosts = self
+                        .sources
+                        .list()
+                        .await
+                        .iter()
+                        .flat_map(|s| [s.base_url.clone(), s.search_url.clone()])
+                        .filter_map(|u| url::Url::parse(&u).ok()?.host_str().map(str::to_string))
+                        .collect::<Vec<_>>();
+                    config.resolvable_hosts = Some(hosts);
+                }
+                BrowserPool::start(config).await
+            })
+            .await
+    }
+
+    /// What `status` reports for the browser.
+    pub fn describe_browser(&self) -> String {
+        match self.browser.get() {
+            Some(pool) => pool.describe(),
+            None => match &self.browser_config.remote_webdriver {
+                Some(url) => format!("remote WebDriver {url} (not started yet)"),
+                None => format!(
+                    "{} via {} ({} sessions, starts on first search)",
+                    self.browser_config.chromium.display(),
+                    self.browser_config.chromedriver.display(),
+                    self.browser_config.sessions
+                ),
+            },
+        }
+    }
+
+    pub async fn shutdown(self) {
+        if let Some(pool) = self.browser.into_inner() {
+            pool.shutdown().await;
+        }
+    }
+}

@@ -207,3 +207,95 @@ async fn hostile_pages_are_logged_and_skipped_while_the_job_goes_on() {
     }
     shops.shutdown().await;
 }
+
+/// The pids of `name` processes whose parent is `parent`.
+fn children_named(parent: u32, name: &str) -> Vec<i32> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        // pid (comm) state ppid ...
+        let Some((comm, rest)) = stat
+            .split_once(") ")
+            .map(|(a, b)| (a.split_once(" (").map(|x| x.1).unwrap_or(""), b))
+        else {
+            continue;
+        };
+        let ppid: u32 = rest
+            .split_whitespace()
+            .nth(1)
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0);
+        if ppid == parent && comm.starts_with(name) {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_chromedriver_killed_mid_job_is_replaced_and_the_job_finishes() {
+    let shops = DemoShops::start(IpAddr::from([127, 0, 0, 1]))
+        .await
+        .unwrap();
+    let daemon = Daemon::start(DaemonOptions::default());
+    let client = daemon.client().await;
+    let ctx = || context_with_timeout(Duration::from_secs(30));
+    let shop = &shops.shops()[0];
+    client
+        .add_source(ctx(), source_of(shop))
+        .await
+        .unwrap()
+        .unwrap();
+    let mut search = SubmitSearch::new("laptop");
+    search.max_results = Some(10);
+    let id = client
+        .submit_search(ctx(), search)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let pid = daemon.pid().unwrap();
+    wait_for("a few pages", Duration::from_secs(120), || {
+        let client = client.clone();
+        async move { (job(&client, id).await.pages_visited >= 3).then_some(()) }
+    })
+    .await;
+    let drivers = children_named(pid, "chromedriver");
+    assert!(!drivers.is_empty(), "procurad runs chromedriver itself");
+    for d in &drivers {
+        // SAFETY: kill(2) on a pid we just read from /proc.
+        unsafe { libc::kill(*d, libc::SIGKILL) };
+    }
+    let done = wait_for("the job to end", Duration::from_secs(180), || {
+        let client = client.clone();
+        async move {
+            let j = job(&client, id).await;
+            j.status.is_terminal().then_some(j)
+        }
+    })
+    .await;
+    let logs = all_logs(&client, id).await;
+    let text: Vec<String> = logs
+        .iter()
+        .map(|e| format!("{} {} {}", e.level, e.node, e.message))
+        .collect();
+    assert_eq!(done.status, JobStatus::Succeeded, "{}", text.join("\n"));
+    let products = client.list_products(ctx(), id).await.unwrap().unwrap();
+    assert_eq!(
+        products.len(),
+        10,
+        "every page was still read:\n{}",
+        text.join("\n")
+    );
+    let replaced = children_named(pid, "chromedriver");
+    assert!(
+        replaced.iter().all(|p| !drivers.contains(p)),
+        "a new chromedriver took over"
+    );
+    shops.shutdown().await;
+}

@@ -355,3 +355,25 @@ pub async fn all_logs(client: &ProcuraClient, id: JobId) -> Vec<procura_common::
         out.extend(batch.entries);
     }
 }
+
+/// Waits until the job has ended (succeeded, failed or cancelled).
+pub async fn wait_until_done(client: &ProcuraClient, id: JobId, limit: Duration) -> Job {
+    wait_for("the job to end", limit, || {
+        let client = client.clone();
+        async move {
+            let j = job(&client, id).await;
+            j.status.is_terminal().then_some(j)
+        }
+    })
+    .await
+}
+
+/// A job's log as text, one entry a line, for assertion messages.
+pub async fn transcript(client: &ProcuraClient, id: JobId) -> String {
+    all_logs(client, id)
+        .await
+        .iter()
+        .map(|e| format!("{} {} {}", e.level, e.node, e.message))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -9,7 +9,7 @@ use procura_common::job::{JobStatus, SubmitSearch};
 use procura_common::source::{Politeness, Source};
 use procura_common::transport::context_with_timeout;
 use procura_demo_shops::DemoShops;
-use procura_e2e::{Daemon, DaemonOptions, all_logs, job, wait_for};
+use procura_e2e::{Daemon, DaemonOptions, job, transcript, wait_for, wait_until_done};
 
 fn source_of(shop: &procura_demo_shops::ShopInfo) -> Source {
     Source {
@@ -48,31 +48,11 @@ async fn every_markup_style_yields_the_right_products() {
         .unwrap()
         .unwrap()
         .id;
-    let done = wait_for("the search to end", Duration::from_secs(240), || {
-        let client = client.clone();
-        async move {
-            let j = job(&client, id).await;
-            j.status.is_terminal().then_some(j)
-        }
-    })
-    .await;
-    let logs = all_logs(&client, id).await;
-    let transcript: Vec<String> = logs
-        .iter()
-        .map(|e| format!("{} {} {}", e.level, e.node, e.message))
-        .collect();
-    assert_eq!(
-        done.status,
-        JobStatus::Succeeded,
-        "{done:?}\n{}",
-        transcript.join("\n")
-    );
+    let done = wait_until_done(&client, id, Duration::from_secs(240)).await;
+    let text = transcript(&client, id).await;
+    assert_eq!(done.status, JobStatus::Succeeded, "{done:?}\n{}", text);
     let products = client.list_products(ctx(), id).await.unwrap().unwrap();
-    assert!(
-        done.pages_visited >= 16,
-        "{done:?}\n{}",
-        transcript.join("\n")
-    );
+    assert!(done.pages_visited >= 16, "{done:?}\n{}", text);
     for shop in shops.shops() {
         let mine: Vec<_> = products.iter().filter(|p| p.vendor == shop.name).collect();
         assert!(
@@ -80,7 +60,7 @@ async fn every_markup_style_yields_the_right_products() {
             "{}: {} products\n{}",
             shop.name,
             mine.len(),
-            transcript.join("\n")
+            text
         );
         for p in mine {
             let truth = shops
@@ -167,20 +147,8 @@ async fn hostile_pages_are_logged_and_skipped_while_the_job_goes_on() {
         .unwrap()
         .unwrap()
         .id;
-    let done = wait_for("the search to end", Duration::from_secs(300), || {
-        let client = client.clone();
-        async move {
-            let j = job(&client, id).await;
-            j.status.is_terminal().then_some(j)
-        }
-    })
-    .await;
-    let logs = all_logs(&client, id).await;
-    let transcript: Vec<String> = logs
-        .iter()
-        .map(|e| format!("{} {} {}", e.level, e.node, e.message))
-        .collect();
-    let text = transcript.join("\n");
+    let done = wait_until_done(&client, id, Duration::from_secs(300)).await;
+    let text = transcript(&client, id).await;
     assert_eq!(done.status, JobStatus::Succeeded, "{done:?}\n{text}");
     // Redirects off the sources are refused by name.
     assert!(text.contains("169.254.169.254"), "{text}");
@@ -188,7 +156,7 @@ async fn hostile_pages_are_logged_and_skipped_while_the_job_goes_on() {
     // The slow and spinning pages were cut at the budget, not waited on.
     for path in ["/never-ending", "/spin", "/alert-loop", "/huge"] {
         assert!(
-            transcript.iter().any(|l| l.contains(path)),
+            text.lines().any(|l| l.contains(path)),
             "no log entry about {path}:\n{text}"
         );
     }
@@ -271,27 +239,11 @@ async fn a_chromedriver_killed_mid_job_is_replaced_and_the_job_finishes() {
         // SAFETY: kill(2) on a pid we just read from /proc.
         unsafe { libc::kill(*d, libc::SIGKILL) };
     }
-    let done = wait_for("the job to end", Duration::from_secs(180), || {
-        let client = client.clone();
-        async move {
-            let j = job(&client, id).await;
-            j.status.is_terminal().then_some(j)
-        }
-    })
-    .await;
-    let logs = all_logs(&client, id).await;
-    let text: Vec<String> = logs
-        .iter()
-        .map(|e| format!("{} {} {}", e.level, e.node, e.message))
-        .collect();
-    assert_eq!(done.status, JobStatus::Succeeded, "{}", text.join("\n"));
+    let done = wait_until_done(&client, id, Duration::from_secs(180)).await;
+    let text = transcript(&client, id).await;
+    assert_eq!(done.status, JobStatus::Succeeded, "{}", text);
     let products = client.list_products(ctx(), id).await.unwrap().unwrap();
-    assert_eq!(
-        products.len(),
-        10,
-        "every page was still read:\n{}",
-        text.join("\n")
-    );
+    assert_eq!(products.len(), 10, "every page was still read:\n{}", text);
     let replaced = children_named(pid, "chromedriver");
     assert!(
         replaced.iter().all(|p| !drivers.contains(p)),

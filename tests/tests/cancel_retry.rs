@@ -6,7 +6,7 @@ use std::time::Duration;
 use procura_common::error::ApiError;
 use procura_common::job::{JobStatus, SubmitSearch};
 use procura_common::transport::context_with_timeout;
-use procura_e2e::{Daemon, DaemonOptions, all_logs, job, wait_for};
+use procura_e2e::{Daemon, DaemonOptions, all_logs, job, wait_for, wait_until_done};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn cancel_and_retry() {
@@ -45,14 +45,7 @@ async fn cancel_and_retry() {
     // The running one stops at its next node boundary.
     let flagged = client.cancel_job(ctx(), running).await.unwrap().unwrap();
     assert!(flagged.cancel_requested);
-    let stopped = wait_for("the running job to stop", Duration::from_secs(30), || {
-        let client = client.clone();
-        async move {
-            let j = job(&client, running).await;
-            j.status.is_terminal().then_some(j)
-        }
-    })
-    .await;
+    let stopped = wait_until_done(&client, running, Duration::from_secs(30)).await;
     assert_eq!(stopped.status, JobStatus::Cancelled);
     let logs = all_logs(&client, running).await;
     assert!(
@@ -93,14 +86,7 @@ async fn cancel_and_retry() {
             "{retried:?}"
         );
         assert!(!retried.cancel_requested);
-        let done = wait_for("the retried job to end", Duration::from_secs(30), || {
-            let client = client.clone();
-            async move {
-                let j = job(&client, id).await;
-                j.status.is_terminal().then_some(j)
-            }
-        })
-        .await;
+        let done = wait_until_done(&client, id, Duration::from_secs(30)).await;
         assert_eq!(done.status, JobStatus::Succeeded, "{done:?}");
         let logs = all_logs(&client, id).await;
         let plan_done = logs.iter().filter(|e| e.message == "plan done").count();

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use procura_common::job::{JobStatus, SubmitSearch};
 use procura_common::transport::context_with_timeout;
-use procura_e2e::{Daemon, DaemonOptions, binary, job, wait_for};
+use procura_e2e::{Daemon, DaemonOptions, binary, job, wait_for, wait_until_done};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_follower_sees_every_entry_once_across_a_daemon_restart() {
@@ -118,14 +118,7 @@ async fn the_long_poll_returns_at_once_on_news_and_on_time_without() {
         started.elapsed()
     );
 
-    let done = wait_for("the job to end", Duration::from_secs(30), || {
-        let client = client.clone();
-        async move {
-            let j = job(&client, id).await;
-            j.status.is_terminal().then_some(j)
-        }
-    })
-    .await;
+    let done = wait_until_done(&client, id, Duration::from_secs(30)).await;
     // Nothing newer and the job is over: an immediate, empty, final batch.
     let started = Instant::now();
     let fin = client

@@ -355,9 +355,10 @@ impl Browser {
         let width = if width == 0 { vw } else { width.min(vw * 4) }.max(1);
         let height = if height == 0 { vh } else { height };
         let height = height.min(u64::from(config.max_screenshot_height)).max(1);
+        // Beyond the viewport only when needed: it lays the page out again at full size.
         let params = json!({
             "format": "png",
-            "captureBeyondViewport": true,
+            "captureBeyondViewport": width > vw || height > vh,
             "optimizeForSpeed": true,
             "clip": { "x": 0, "y": 0, "width": width, "height": height, "scale": 1 },
         });

@@ -10,7 +10,9 @@
 //! (b) the same loop, `eager` + `--host-resolver-rules` (only loopback resolves);
 //! (b2) as (b) with a full-page screenshot by resizing the window to the document;
 //! (c) `BrowserPool::visit`, one session (full-page screenshot through CDP);
+//! (e) as (c) with `max_screenshot_height` = the viewport (what the full page costs);
 //! (d) `BrowserPool::visit`, the default two sessions, two visits at a time.
+//! `BENCH_CASES=b,c` runs only some cases.
 
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -62,7 +64,7 @@ async fn main() -> Result<(), BoxError> {
     };
 
     // BENCH_CASES=a,c runs only those cases.
-    let cases = std::env::var("BENCH_CASES").unwrap_or_else(|_| "a,b,b2,c,d".into());
+    let cases = std::env::var("BENCH_CASES").unwrap_or_else(|_| "a,b,b2,c,e,d".into());
     let want = |case: &str| cases.split(',').any(|c| c.trim() == case);
     let mut rows = Vec::new();
     let open = BrowserConfig {
@@ -83,6 +85,14 @@ async fn main() -> Result<(), BoxError> {
     }
     if want("c") {
         rows.push(pool("(c) BrowserPool::visit, 1 session", &urls, &config, 1).await?);
+    }
+    if want("e") {
+        let viewport = BrowserConfig {
+            max_screenshot_height: config.window.1,
+            ..config.clone()
+        };
+        let case = "(e) as (c), screenshot of the viewport only";
+        rows.push(pool(case, &urls, &viewport, 1).await?);
     }
     if want("d") {
         rows.push(pool("(d) BrowserPool::visit, 2 sessions", &urls, &config, 2).await?);

@@ -177,6 +177,11 @@ impl BrowserPool {
         format!("{} via {via} ({n} session{s})", self.version)
     }
 
+    /// How many pages can be open at once.
+    pub fn sessions(&self) -> usize {
+        self.config.sessions
+    }
+
     /// How many times a browser was killed and replaced since the pool started.
     pub fn restarts(&self) -> u64 {
         self.restarts.load(Ordering::Relaxed)

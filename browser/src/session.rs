@@ -21,10 +21,12 @@ const NO_DIALOGS: &str = "(() => { const w = window; w.alert = () => {}; \
     w.confirm = () => false; w.prompt = () => null; w.print = () => {}; \
     Object.defineProperty(w, 'onbeforeunload', { set() {}, get() { return null; } }); })();";
 
-/// Reads the rendered page in one round trip: doctype + `outerHTML` (cut at `arguments[0]`
+/// Marks the document as captured (see the stale check in `visit_once`) and reads the
+/// rendered page in one round trip: doctype + `outerHTML` (cut at `arguments[0]`
 /// UTF-16 units before it leaves the browser), its full length, the title and the document
 /// size for the full-page screenshot.
-const CAPTURE_SCRIPT: &str = "const max = arguments[0]; const d = document; \
+const CAPTURE_SCRIPT: &str = "window.__procuraCaptured = true; \
+    const max = arguments[0]; const d = document; \
     const dt = d.doctype; let head = ''; \
     if (dt) { head = '<!DOCTYPE ' + dt.name + (dt.publicId ? ' PUBLIC \"' + dt.publicId + '\"' : '') \
       + (dt.systemId ? (dt.publicId ? '' : ' SYSTEM') + ' \"' + dt.systemId + '\"' : '') + '>'; } \
@@ -155,7 +157,7 @@ impl Browser {
     async fn prepare(&self, config: &BrowserConfig) -> bool {
         let cdp = self.session.cdp();
         let limit = config.command_timeout;
-        let dialogs = json!({ "source": NO_DIALOGS });
+        let dialogs = json!({ "source": format!("{NO_DIALOGS}\n{WATCH_PAGE}") });
         let ok = bounded(
             limit,
             cdp.send_raw("Page.addScriptToEvaluateOnNewDocument", dialogs),
@@ -221,9 +223,6 @@ impl Browser {
         let s = &self.session;
         let limit = config.command_timeout;
         let page_error = |reason: String| Attempt::Page(capture_error(url, reason));
-        // Start from a blank page, so a response that is never displayed (a download) cannot
-        // leave the previous page to be captured as this one.
-        step(limit, "reset", s.goto("about:blank")).await?;
 
         let mut stopped_early = false;
         let mut nav_error = None;
@@ -256,7 +255,10 @@ impl Browser {
         }
 
         let final_url = step(limit, "current url", s.current_url()).await?;
-        if final_url.as_str() == "about:blank" && nav_error.is_none() {
+        // A new session starts on `data:,`, `about:blank` or a `chrome://` new-tab page: still
+        // there means nothing was displayed.
+        let blank = matches!(final_url.scheme(), "about" | "data" | "chrome");
+        if blank && nav_error.is_none() {
             return Err(Attempt::Page(VisitError::NoDocument {
                 url: url.to_string(),
             }));
@@ -280,7 +282,17 @@ impl Browser {
         // shop rendered from a JSON endpoint) need a moment: wait until the
         // DOM has been quiet for a short while, within a small budget. A
         // page that never settles is read as it is when the budget ends.
-        let _ = step(limit, "settle", s.execute_async(SETTLE_SCRIPT, Vec::new())).await;
+        let t_settle = std::time::Instant::now();
+        let settled = step(limit, "settle", s.execute_async(SETTLE_SCRIPT, Vec::new())).await;
+        let settle = t_settle.elapsed();
+        // A response the browser never displays (a download) leaves the previous document in
+        // place; CAPTURE_SCRIPT marked that one, so it is not captured again as this page.
+        // (Cheaper than a trip through about:blank before every visit.)
+        if settled.is_ok_and(|v| v.json() == "stale") {
+            return Err(Attempt::Page(VisitError::NoDocument {
+                url: url.to_string(),
+            }));
+        }
         let t_read = std::time::Instant::now();
         let max = config.max_page_bytes;
         let read = step(
@@ -323,6 +335,7 @@ impl Browser {
         };
         tracing::debug!(
             navigate_ms = nav.as_millis() as u64,
+            settle_ms = settle.as_millis() as u64,
             read_ms = read_time.as_millis() as u64,
             screenshot_ms = t_shot.elapsed().as_millis() as u64,
             height,
@@ -431,16 +444,78 @@ fn capture_error(url: &Url, reason: String) -> VisitError {
 
 /// Run one WebDriver command within `limit`; any failure makes the attempt `Broken` unless it
 /// is the page's own doing.
-/// Resolves once the DOM has not changed for 200 ms, or after 3 s.
+/// Resolves once the page is settled: no fetch or XHR younger than 1.5 s is in flight, the
+/// DOM has changed since the last one ended or that was 300 ms ago (shops render a beat after
+/// their data arrives), and the DOM has been quiet for 50 ms (or 500 ms have passed, so an animation that never stops
+/// mutating cannot hold the visit); at the latest after 3 s. Answers "stale" at once when
+/// the document is one already captured. A page without the [`WATCH_PAGE`]
+/// hooks (a Grid without CDP) waits for 200 ms of DOM quiet instead.
 const SETTLE_SCRIPT: &str = r#"
 const done = arguments[arguments.length - 1];
-let quiet = null;
-const finish = () => { observer.disconnect(); clearTimeout(quiet); clearTimeout(cap); done(true); };
-const observer = new MutationObserver(() => { clearTimeout(quiet); quiet = setTimeout(finish, 200); });
-observer.observe(document, { childList: true, subtree: true, attributes: false, characterData: true });
-quiet = setTimeout(finish, 200);
-const cap = setTimeout(finish, 3000);
+if (window.__procuraCaptured) { done('stale'); return; }
+const watch = window.__procuraSettle;
+const start = performance.now();
+let last = start;
+const observer = watch ? null : new MutationObserver(() => { last = performance.now(); });
+if (observer) observer.observe(document, { childList: true, subtree: true, characterData: true });
+const tick = () => {
+  const now = performance.now();
+  const waited = now - start;
+  let settled;
+  if (watch) {
+    const s = watch();
+    settled = s.pending === 0 && (s.changedSinceRequest || s.sinceRequestMs >= 300)
+      && (s.quietMs >= 50 || waited >= 500);
+  } else {
+    settled = now - last >= 200;
+  }
+  if (settled || waited >= 3000) {
+    if (observer) observer.disconnect();
+    done(true);
+  } else {
+    setTimeout(tick, 20);
+  }
+};
+tick();
 "#;
+
+/// Runs before any page script: counts fetch/XHR requests in flight and notes the last DOM
+/// change, so [`SETTLE_SCRIPT`] can tell a page still building itself from a finished one
+/// without waiting a fixed quiet time on every page.
+const WATCH_PAGE: &str = r#"(() => {
+  const w = window;
+  const inflight = new Set();
+  let last = performance.now();
+  let lastEnd = -Infinity;
+  const mark = () => { last = performance.now(); };
+  const track = () => { const t = { at: performance.now() }; inflight.add(t);
+    return () => { inflight.delete(t); lastEnd = performance.now(); }; };
+  const fetch = w.fetch;
+  if (typeof fetch === 'function') {
+    w.fetch = function (...args) {
+      const end = track();
+      try { const p = fetch.apply(this, args); p.then(end, end); return p; }
+      catch (e) { end(); throw e; }
+    };
+  }
+  const X = w.XMLHttpRequest && w.XMLHttpRequest.prototype;
+  if (X) {
+    const send = X.send;
+    X.send = function (...args) {
+      const end = track();
+      this.addEventListener('loadend', end, { once: true });
+      try { return send.apply(this, args); } catch (e) { end(); throw e; }
+    };
+  }
+  try { new MutationObserver(mark).observe(document, { childList: true, subtree: true, characterData: true }); } catch (e) {}
+  Object.defineProperty(w, '__procuraSettle', { value: () => {
+    const now = performance.now();
+    let pending = 0;
+    for (const t of inflight) if (now - t.at < 1500) pending++;
+    return { pending, quietMs: now - last, sinceRequestMs: now - lastEnd,
+      changedSinceRequest: last > lastEnd };
+  } });
+})();"#;
 
 async fn step<T>(
     limit: Duration,

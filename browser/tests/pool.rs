@@ -272,6 +272,15 @@ fn downloads_are_refused() {
             .await
             .expect_err("a download is no page");
         assert!(matches!(err, VisitError::NoDocument { .. }), "{err}");
+        // After a page, the previous document must not pass for the download.
+        visit(&f, "/product").await.expect("a page");
+        let err = visit(&f, "/download")
+            .await
+            .expect_err("a download after a page is no page either");
+        assert!(matches!(err, VisitError::NoDocument { .. }), "{err}");
+        visit(&f, "/product")
+            .await
+            .expect("the same page again is captured");
         let files: Vec<_> = walk(f.profiles.path())
             .into_iter()
             .filter(|p| p.ends_with("prices.csv"))

@@ -65,7 +65,12 @@ fn demo_sources(demo: &procura_demo_shops::DemoShops) -> Vec<procura_common::sou
             next_selector: None,
             contact_email: Some(shop.contact_email.clone()),
             currency: Some(shop.currency.clone()),
-            politeness: Default::default(),
+            // Our own shops, in this process: as many pages at once as the
+            // default pool has sessions. Shops a user adds default to one.
+            politeness: procura_common::source::Politeness {
+                concurrent_pages: 2,
+                delay_ms: 0,
+            },
             robots: true,
         })
         .collect()

@@ -2,6 +2,8 @@
 //! `procurad` binary in a temp dir (with its private Postgres), runs the real
 //! `procura` binary against it, and waits on conditions, never on sleeps.
 
+pub mod pages;
+
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};

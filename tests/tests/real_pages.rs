@@ -2,72 +2,13 @@
 //! loopback as one more source, go through the real browser and the whole
 //! pipeline and score as `procurad extract` scores on their files.
 
-use std::collections::HashMap;
-use std::io::Read;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use procura_common::job::{JobStatus, SubmitSearch};
 use procura_common::source::{Politeness, Source};
 use procura_common::transport::context_with_timeout;
-use procura_e2e::{Daemon, DaemonOptions, binary, job, wait_for};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-fn pages_dir() -> Option<PathBuf> {
-    let dir = std::env::var_os("PROCURA_PRODUCT_PAGES")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/product-pages")
-        });
-    dir.join("ground-truth.json").exists().then_some(dir)
-}
-
-/// A minimal HTTP/1.1 server: `/` lists every page, `/p/NAME.html` serves it.
-async fn serve(pages: Arc<HashMap<String, Vec<u8>>>) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut stream, _)) = listener.accept().await {
-            let pages = pages.clone();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 8192];
-                let Ok(n) = stream.read(&mut buf).await else {
-                    return;
-                };
-                let request = String::from_utf8_lossy(&buf[..n]);
-                let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
-                let (status, body): (&str, Vec<u8>) = if path == "/" || path.starts_with("/?") {
-                    let mut names: Vec<&String> = pages.keys().collect();
-                    names.sort();
-                    let links: String = names
-                        .iter()
-                        .map(|n| format!("<a href=\"/p/{n}.html\">{n}</a>\n"))
-                        .collect();
-                    (
-                        "200 OK",
-                        format!("<!doctype html><html><body>{links}</body></html>").into_bytes(),
-                    )
-                } else if let Some(page) = path
-                    .strip_prefix("/p/")
-                    .and_then(|p| p.strip_suffix(".html"))
-                    .and_then(|n| pages.get(n))
-                {
-                    ("200 OK", page.clone())
-                } else {
-                    ("404 Not Found", b"not found".to_vec())
-                };
-                let head = format!(
-                    "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                );
-                let _ = stream.write_all(head.as_bytes()).await;
-                let _ = stream.write_all(&body).await;
-            });
-        }
-    });
-    format!("http://{addr}")
-}
+use procura_e2e::{Daemon, DaemonOptions, binary, job, pages, wait_for};
 
 fn score(truth: &std::path::Path, predictions: &str) -> serde_json::Value {
     let file = tempfile::NamedTempFile::new().unwrap();
@@ -92,28 +33,13 @@ fn score(truth: &std::path::Path, predictions: &str) -> serde_json::Value {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn real_pages_through_the_browser_score_as_the_files_do() {
-    let Some(dir) = pages_dir() else {
+    let Some(dir) = pages::pages_dir() else {
         eprintln!("SKIPPED: product pages not found (set PROCURA_PRODUCT_PAGES)");
         return;
     };
-    let mut pages = HashMap::new();
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir.join("html")).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .replace(".html.gz", "");
-        let mut html = Vec::new();
-        flate2::read::GzDecoder::new(std::fs::File::open(&path).unwrap())
-            .read_to_end(&mut html)
-            .unwrap();
-        pages.insert(name, html);
-        files.push(path);
-    }
+    let (pages, files) = pages::load(&dir).unwrap();
     assert_eq!(pages.len(), 74);
-    let base = serve(Arc::new(pages)).await;
+    let base = pages::serve(Arc::new(pages)).await.unwrap();
 
     let daemon = Daemon::start(DaemonOptions {
         env: vec![("PROCURA_PAGE_TIMEOUT_MS".into(), "8000".into())],
@@ -129,7 +55,11 @@ async fn real_pages_through_the_browser_score_as_the_files_do() {
         next_selector: None,
         contact_email: None,
         currency: None,
-        politeness: Politeness::default(),
+        // Our own loopback server: as many pages at once as the pool has.
+        politeness: Politeness {
+            concurrent_pages: 2,
+            delay_ms: 0,
+        },
         robots: true,
     };
     client.add_source(ctx(), source).await.unwrap().unwrap();

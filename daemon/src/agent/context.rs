@@ -38,6 +38,20 @@ impl NodeContext<'_> {
     ) -> Result<(), NodeError> {
         self.steps += 1;
         let key = format!("{}/{}", self.node.name(), self.steps);
+        self.step_keyed(key, level, message, data).await
+    }
+
+    /// Appends a step under a key the node chose. Steps that come from
+    /// concurrent work are keyed by where they came from (e.g. the source
+    /// and its own step count), because their order across sources is not
+    /// deterministic.
+    pub async fn step_keyed(
+        &mut self,
+        key: String,
+        level: LogLevel,
+        message: impl Into<String>,
+        data: serde_json::Value,
+    ) -> Result<(), NodeError> {
         let entry = NewLogEntry::new(level, self.node.name(), message)
             .with_data(data)
             .keyed(key);

@@ -3,6 +3,7 @@
 //! without a checkpoint, on any daemon.
 
 pub mod browse;
+mod browse_source;
 pub mod context;
 pub mod extract;
 pub mod normalise;

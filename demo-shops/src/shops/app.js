@@ -112,8 +112,8 @@
       if (!r.ok) throw new Error(r.status === 404 ? 'Product not found.' : 'Something went wrong.');
       return r.json();
     }).then(function (data) {
-      // Real storefronts render a beat after load; so does this one.
-      setTimeout(function () { render(data); }, 200);
+      // Real storefronts render a beat after their data arrives; so does this one.
+      setTimeout(function () { render(data); }, 50);
     }).catch(function (e) { fail(e.message); });
   }
 

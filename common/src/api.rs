@@ -73,6 +73,10 @@ pub trait Procura {
     async fn list_products(job: JobId) -> Result<Vec<Product>, ApiError>;
     /// A product page's full-page screenshot, PNG, base64-encoded.
     async fn product_screenshot(product: uuid::Uuid) -> Result<String, ApiError>;
+    /// Products the organization has seen, by meaning and by constraint.
+    async fn find(request: crate::rank::FindRequest) -> Result<Vec<crate::rank::Found>, ApiError>;
+    /// A job's ranked shortlist, with a reason for every place and exclusion.
+    async fn shortlist(job: JobId) -> Result<crate::rank::Shortlist, ApiError>;
     async fn list_sources() -> Result<Vec<Source>, ApiError>;
     /// Adds a source, or replaces the one with the same name.
     async fn add_source(source: Source) -> Result<Source, ApiError>;

@@ -7,7 +7,9 @@ pub mod api;
 pub mod error;
 pub mod job;
 pub mod log;
+pub mod money;
 pub mod product;
+pub mod rank;
 pub mod source;
 pub mod spec;
 pub mod text;
@@ -15,7 +17,7 @@ pub mod transport;
 pub mod user;
 
 /// Bumped whenever a call or a type on the wire changes incompatibly.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// The version of the crates, reported by `hello` and `status`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

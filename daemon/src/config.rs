@@ -40,6 +40,12 @@ pub struct Config {
     pub jobs: JobsConfig,
     pub agent: AgentConfig,
     pub browser: BrowserSection,
+    /// Exchange rates by day (no network): `base` and `[currency.rates."DAY"]`
+    /// tables of units per one base unit. Defaults: EUR-based rates dated
+    /// 2026-11-02 (see `procura_common::money`).
+    pub currency: procura_common::money::RateTable,
+    /// Search by meaning: the embedder and the vector store.
+    pub search: crate::semantic::SearchConfig,
 }
 
 /// The browser pool. Unset fields take the embedded defaults: Debian's
@@ -133,6 +139,8 @@ impl Default for Config {
             jobs: JobsConfig::default(),
             agent: AgentConfig::default(),
             browser: BrowserSection::default(),
+            currency: procura_common::money::RateTable::default(),
+            search: crate::semantic::SearchConfig::default(),
         }
     }
 }
@@ -258,6 +266,9 @@ impl Config {
     }
 
     pub fn validate(&self) -> Result<(), ConfigError> {
+        self.currency
+            .validate()
+            .map_err(|e| ConfigError::Invalid(format!("[currency]: {e}")))?;
         if self.jobs.workers == 0 || self.jobs.workers > 256 {
             return Err(ConfigError::Invalid(format!(
                 "jobs.workers must be between 1 and 256, not {}",

@@ -6,7 +6,10 @@ pub mod blobs;
 pub mod browse;
 pub mod config;
 pub mod db;
+pub mod find;
 pub mod hub;
+pub mod ranking;
+pub mod semantic;
 pub mod server;
 pub mod socket;
 pub mod sources;
@@ -51,6 +54,8 @@ pub enum DaemonError {
     Sources(#[from] sources::SourcesError),
     #[error("cannot start the demo shops: {0}")]
     Demo(std::io::Error),
+    #[error("re-indexing failed: {0}")]
+    Reindex(String),
 }
 
 /// The demo shops as sources, so a first search finds real results.
@@ -74,6 +79,36 @@ fn demo_sources(demo: &procura_demo_shops::DemoShops) -> Vec<procura_common::sou
             robots: true,
         })
         .collect()
+}
+
+/// `procurad reindex`: rebuilds the search index from Postgres, the source
+/// of truth. Qdrant Edge belongs to one process, so with the default store
+/// procurad must be stopped first (the error says so); a Qdrant server can
+/// be re-indexed while procurad runs.
+pub async fn reindex(config: Config) -> Result<usize, DaemonError> {
+    let semantic = semantic::Semantic::open(&config.search, &config.state_dir)
+        .await
+        .map_err(|e| DaemonError::Reindex(e.to_string()))?;
+    let (embedded, url) = match &config.database.url {
+        Some(url) => (None, url.clone()),
+        None => {
+            let pg = EmbeddedPostgres::start(&config.state_dir).await?;
+            let url = pg.database_url();
+            (Some(pg), url)
+        }
+    };
+    let db = Database::open(&url, 4).await?;
+    let outcome = semantic::reindex(&semantic, &db, &config.currency)
+        .await
+        .map_err(|e| DaemonError::Reindex(e.to_string()));
+    drop(db);
+    if let Some(pg) = embedded
+        && !pg.reused_running_server()
+        && let Err(e) = pg.stop().await
+    {
+        tracing::error!(error = %e, "could not stop the private Postgres cluster");
+    }
+    outcome
 }
 
 /// Runs the daemon until SIGINT or SIGTERM.
@@ -188,6 +223,9 @@ async fn serve_on_database(
         sources,
         blobs,
         config.browser.pool_config(config.state_dir.join("browser")),
+        config.currency.clone(),
+        config.search.clone(),
+        config.state_dir.clone(),
     ));
     let runner = Runner {
         db: db.clone(),

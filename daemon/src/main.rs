@@ -33,6 +33,9 @@ enum Command {
     /// Run the product extractor on saved pages and print one JSON object
     /// per line (no daemon, no network).
     Extract(procura_extract::cli::ExtractArgs),
+    /// Rebuild the search index (vectors) from Postgres, the source of
+    /// truth. With Qdrant Edge (the default) stop procurad first.
+    Reindex,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -58,6 +61,13 @@ fn main() -> anyhow::Result<()> {
         .thread_name("procurad")
         .build()
         .context("starting the async runtime")?;
+    if let Some(Command::Reindex) = &args.command {
+        let indexed = runtime
+            .block_on(procura_daemon::reindex(config))
+            .context("procurad reindex failed")?;
+        println!("indexed {indexed} product(s)");
+        return Ok(());
+    }
     runtime
         .block_on(procura_daemon::run(config))
         .context("procurad failed")

@@ -397,6 +397,47 @@ impl Procura for Session {
             .ok_or_else(|| ApiError::not_found("job", job))
     }
 
+    async fn find(
+        self,
+        _: Context,
+        request: procura_common::rank::FindRequest,
+    ) -> Result<Vec<procura_common::rank::Found>, ApiError> {
+        let user = self.operator().await?;
+        let rates = &self.shared.services.rates;
+        let request = crate::find::validate(request, rates)?;
+        let semantic = self.shared.services.semantic(&self.shared.db).await;
+        let finder = crate::find::Finder {
+            db: &self.shared.db,
+            rates,
+            semantic: semantic.ok(),
+            semantic_unavailable: semantic.err(),
+        };
+        finder
+            .find(
+                user.organization_id,
+                &request,
+                crate::find::Fusion::ReciprocalRank,
+            )
+            .await
+    }
+
+    async fn shortlist(
+        self,
+        _: Context,
+        job: JobId,
+    ) -> Result<procura_common::rank::Shortlist, ApiError> {
+        let user = self.operator().await?;
+        let mut shortlist = self
+            .shared
+            .db
+            .shortlist(user.organization_id, job)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| ApiError::not_found("job", job))?;
+        shortlist.groups = crate::agent::grouping::shortlist_groups(&shortlist.entries);
+        Ok(shortlist)
+    }
+
     async fn product_screenshot(self, _: Context, product: uuid::Uuid) -> Result<String, ApiError> {
         use base64::Engine;
         let user = self.operator().await?;

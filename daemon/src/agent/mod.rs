@@ -6,8 +6,11 @@ pub mod browse;
 mod browse_source;
 pub mod context;
 pub mod extract;
+pub mod grouping;
+pub mod index;
 pub mod normalise;
 pub mod plan;
+pub mod rank;
 pub mod runner;
 pub mod services;
 pub mod worker;
@@ -27,10 +30,19 @@ pub enum Node {
     Browse,
     Extract,
     Normalise,
+    Index,
+    Rank,
 }
 
 impl Node {
-    pub const GRAPH: &'static [Node] = &[Node::Plan, Node::Browse, Node::Extract, Node::Normalise];
+    pub const GRAPH: &'static [Node] = &[
+        Node::Plan,
+        Node::Browse,
+        Node::Extract,
+        Node::Normalise,
+        Node::Index,
+        Node::Rank,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -38,6 +50,8 @@ impl Node {
             Node::Browse => "browse",
             Node::Extract => "extract",
             Node::Normalise => "normalise",
+            Node::Index => "index",
+            Node::Rank => "rank",
         }
     }
 
@@ -51,6 +65,8 @@ impl Node {
             Node::Browse => browse::run(ctx).await,
             Node::Extract => extract::run(ctx).await,
             Node::Normalise => normalise::run(ctx).await,
+            Node::Index => index::run(ctx).await,
+            Node::Rank => rank::run(ctx).await,
         }
     }
 }
@@ -62,6 +78,8 @@ pub enum NodeOutput {
     Browsed(Vec<browse::VisitedPage>),
     Extracted(Vec<crate::db::products::NewProduct>),
     Normalised { products: usize },
+    Indexed { products: usize },
+    Ranked { kept: usize, excluded: usize },
 }
 
 impl NodeOutput {
@@ -71,6 +89,10 @@ impl NodeOutput {
             NodeOutput::Browsed(pages) => serde_json::to_value(pages),
             NodeOutput::Extracted(products) => serde_json::to_value(products),
             NodeOutput::Normalised { products } => Ok(serde_json::json!({ "products": products })),
+            NodeOutput::Indexed { products } => Ok(serde_json::json!({ "indexed": products })),
+            NodeOutput::Ranked { kept, excluded } => {
+                Ok(serde_json::json!({ "ranked": kept, "excluded": excluded }))
+            }
         };
         value.unwrap_or_default()
     }

@@ -13,15 +13,33 @@ use crate::sources::Sources;
 pub struct Services {
     pub sources: Arc<Sources>,
     pub blobs: BlobStore,
+    /// Exchange rates for comparing prices across currencies.
+    pub rates: procura_common::money::RateTable,
     browser_config: BrowserConfig,
     browser: OnceCell<BrowserPool>,
+    search_config: crate::semantic::SearchConfig,
+    state_dir: std::path::PathBuf,
+    /// Opened on first use; a failure is kept (with its reason) so every
+    /// job says why it ranks without meaning, until procurad restarts.
+    semantic: OnceCell<Result<crate::semantic::Semantic, String>>,
 }
 
 impl Services {
-    pub fn new(sources: Arc<Sources>, blobs: BlobStore, browser_config: BrowserConfig) -> Services {
+    pub fn new(
+        sources: Arc<Sources>,
+        blobs: BlobStore,
+        browser_config: BrowserConfig,
+        rates: procura_common::money::RateTable,
+        search_config: crate::semantic::SearchConfig,
+        state_dir: std::path::PathBuf,
+    ) -> Services {
         Services {
             sources,
             blobs,
+            rates,
+            search_config,
+            state_dir,
+            semantic: OnceCell::new(),
             browser_config,
             browser: OnceCell::new(),
         }
@@ -61,6 +79,34 @@ impl Services {
                 BrowserPool::start(config).await
             })
             .await
+    }
+
+    /// Search by meaning, opened on first call; on an index that is new or
+    /// was built with another model, every product in Postgres is indexed
+    /// first. `Err` says why it is unavailable (e.g. the model is not
+    /// fetched); callers go on without it.
+    pub async fn semantic(
+        &self,
+        db: &crate::db::Database,
+    ) -> Result<&crate::semantic::Semantic, &str> {
+        let opened = self
+            .semantic
+            .get_or_init(|| async {
+                let semantic =
+                    crate::semantic::Semantic::open(&self.search_config, &self.state_dir)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                if semantic.needs_reindex {
+                    let indexed = crate::semantic::reindex(&semantic, db, &self.rates)
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    tracing::info!(indexed, "search index rebuilt from Postgres");
+                }
+                tracing::info!(index = %semantic.describe(), "search by meaning ready");
+                Ok(semantic)
+            })
+            .await;
+        opened.as_ref().map_err(|e| e.as_str())
     }
 
     /// What `status` reports for the browser.

@@ -9,6 +9,7 @@ pub mod products;
 pub mod progress;
 pub mod runs;
 pub mod schema;
+pub mod search;
 pub mod users;
 
 use std::sync::Arc;

@@ -51,7 +51,7 @@ pub struct StoreOutcome {
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = products)]
 #[diesel(check_for_backend(diesel::pg::Pg))]
-struct ProductRow {
+pub(super) struct ProductRow {
     id: Uuid,
     job_id: Uuid,
     url: String,
@@ -209,33 +209,34 @@ impl Database {
             .select((ProductRow::as_select(), vendors::name.nullable()))
             .load(&mut conn)
             .await?;
-        Ok(Some(
-            rows.into_iter()
-                .map(|(r, vendor)| Product {
-                    id: r.id,
-                    job_id: r.job_id,
-                    vendor: vendor.unwrap_or_default(),
-                    url: r.url,
-                    title: r.title,
-                    brand: r.brand,
-                    sku: r.sku,
-                    gtin: r.gtin,
-                    mpn: r.mpn,
-                    price: r.price.map(|p| p.normalize()),
-                    list_price: r.list_price.map(|p| p.normalize()),
-                    currency: r.currency,
-                    availability: r.availability,
-                    image: r.image_url,
-                    description: r.description,
-                    specs: r.specs,
-                    methods: serde_json::from_value(r.field_methods).unwrap_or_default(),
-                    confidence: r.extraction_confidence,
-                    screenshot_blob: r.screenshot_blob,
-                    html_blob: r.html_blob,
-                    created_at: r.created_at,
-                })
-                .collect(),
-        ))
+        Ok(Some(rows.into_iter().map(to_product).collect()))
+    }
+}
+
+/// A stored row and its vendor's name, as the API shows it.
+pub(super) fn to_product((r, vendor): (ProductRow, Option<String>)) -> Product {
+    Product {
+        id: r.id,
+        job_id: r.job_id,
+        vendor: vendor.unwrap_or_default(),
+        url: r.url,
+        title: r.title,
+        brand: r.brand,
+        sku: r.sku,
+        gtin: r.gtin,
+        mpn: r.mpn,
+        price: r.price.map(|p| p.normalize()),
+        list_price: r.list_price.map(|p| p.normalize()),
+        currency: r.currency,
+        availability: r.availability,
+        image: r.image_url,
+        description: r.description,
+        specs: r.specs,
+        methods: serde_json::from_value(r.field_methods).unwrap_or_default(),
+        confidence: r.extraction_confidence,
+        screenshot_blob: r.screenshot_blob,
+        html_blob: r.html_blob,
+        created_at: r.created_at,
     }
 }
 

@@ -199,6 +199,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    shortlist_entries (job_id, product_id) {
+        job_id -> Uuid,
+        product_id -> Uuid,
+        position -> Nullable<Int4>,
+        score -> Float4,
+        excluded -> Bool,
+        reason -> Text,
+        match_group -> Nullable<Int4>,
+        compare_price -> Nullable<Numeric>,
+        compare_currency -> Nullable<Text>,
+        rate_day -> Nullable<Date>,
+    }
+}
+
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(search_jobs -> organizations (organization_id));
 diesel::joinable!(search_jobs -> users (created_by));
@@ -207,6 +222,8 @@ diesel::joinable!(agent_logs -> search_jobs (job_id));
 diesel::joinable!(products -> search_jobs (job_id));
 diesel::joinable!(products -> vendors (vendor_id));
 diesel::joinable!(offers -> products (product_id));
+diesel::joinable!(shortlist_entries -> products (product_id));
+diesel::joinable!(shortlist_entries -> search_jobs (job_id));
 diesel::joinable!(negotiation_messages -> negotiations (negotiation_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -223,4 +240,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     purchase_orders,
     api_usage,
     audit_events,
+    shortlist_entries,
 );

@@ -1,6 +1,7 @@
 //! `procura`'s subcommands for scripts. Every one connects, greets the
 //! daemon, does one thing, prints it (as JSON with `--json`) and exits.
 
+mod find;
 mod follow;
 mod output;
 
@@ -67,6 +68,14 @@ pub enum Command {
     },
     /// The products a job found, cheapest first.
     Products {
+        job: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Find products your organization has seen, by meaning and by constraint.
+    Find(find::FindArgs),
+    /// A job's ranked shortlist, with the reason for every place and exclusion.
+    Shortlist {
         job: String,
         #[arg(long)]
         json: bool,
@@ -235,6 +244,23 @@ pub async fn run(socket: Option<PathBuf>, command: Command) -> anyhow::Result<i3
                 output::print_json(&products)?;
             } else {
                 output::print_products(&products);
+            }
+            Ok(0)
+        }
+        Command::Find(args) => {
+            let job = match &args.job {
+                Some(job) => Some(resolve_job(&client, job).await?),
+                None => None,
+            };
+            find::find(&client, args, job, ctx).await
+        }
+        Command::Shortlist { job, json } => {
+            let id = resolve_job(&client, &job).await?;
+            let shortlist = client.shortlist(ctx(), id).await??;
+            if json {
+                output::print_json(&shortlist.entries)?;
+            } else {
+                find::print_shortlist(&shortlist);
             }
             Ok(0)
         }

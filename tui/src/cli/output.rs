@@ -27,7 +27,7 @@ pub fn status_word(job: &Job) -> String {
     }
 }
 
-fn clip(text: &str, width: usize) -> String {
+pub fn clip(text: &str, width: usize) -> String {
     format::truncate_end(&sanitize(text), width)
 }
 

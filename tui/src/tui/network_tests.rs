@@ -159,6 +159,22 @@ impl Procura for Fake {
         }
     }
 
+    async fn find(
+        self,
+        _: Context,
+        _: procura_common::rank::FindRequest,
+    ) -> Result<Vec<procura_common::rank::Found>, ApiError> {
+        Err(ApiError::Unavailable("not part of these tests".into()))
+    }
+
+    async fn shortlist(
+        self,
+        _: Context,
+        job: uuid::Uuid,
+    ) -> Result<procura_common::rank::Shortlist, ApiError> {
+        Err(ApiError::not_found("job", job))
+    }
+
     async fn list_sources(self, _: Context) -> Result<Vec<Source>, ApiError> {
         Ok(self.with(|s| s.sources.clone()))
     }

@@ -4,6 +4,7 @@
 //! service defined here, framed by [`transport`].
 
 pub mod api;
+pub mod delivery;
 pub mod error;
 pub mod job;
 pub mod log;

@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::delivery::DeliveryTime;
 use crate::job::JobId;
 
 /// A product page's offer as extracted and normalised. `procura products
@@ -42,4 +43,8 @@ pub struct Product {
     pub screenshot_blob: Option<String>,
     pub html_blob: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// How long it takes to arrive, when the page says; which layer found
+    /// it is in `methods` ("delivery" → "json-ld").
+    #[serde(default)]
+    pub delivery: Option<DeliveryTime>,
 }

@@ -256,6 +256,18 @@ impl Config {
         if let Some(v) = get("PROCURA_STEP_DELAY_MS") {
             self.agent.step_delay_ms = parse("PROCURA_STEP_DELAY_MS", v)?;
         }
+        if let Some(v) = get("PROCURA_EMBEDDINGS_URL") {
+            self.search.embeddings_url = Some(v);
+        }
+        if let Some(v) = get("PROCURA_EMBEDDINGS_MODEL") {
+            self.search.embeddings_model = v;
+        }
+        if let Some(v) = get("PROCURA_SEARCH_FUSION") {
+            self.search.fusion = parse("PROCURA_SEARCH_FUSION", v)?;
+        }
+        if let Some(v) = get("PROCURA_SEARCH_LEXICAL_WEIGHT") {
+            self.search.lexical_weight = parse("PROCURA_SEARCH_LEXICAL_WEIGHT", v)?;
+        }
         Ok(())
     }
 
@@ -269,6 +281,12 @@ impl Config {
         self.currency
             .validate()
             .map_err(|e| ConfigError::Invalid(format!("[currency]: {e}")))?;
+        if !(0.0..=1.0).contains(&self.search.lexical_weight) {
+            return Err(ConfigError::Invalid(format!(
+                "search.lexical_weight must be between 0 and 1, not {}",
+                self.search.lexical_weight
+            )));
+        }
         if self.jobs.workers == 0 || self.jobs.workers > 256 {
             return Err(ConfigError::Invalid(format!(
                 "jobs.workers must be between 1 and 256, not {}",

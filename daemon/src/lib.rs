@@ -85,7 +85,7 @@ fn demo_sources(demo: &procura_demo_shops::DemoShops) -> Vec<procura_common::sou
 /// of truth. Qdrant Edge belongs to one process, so with the default store
 /// procurad must be stopped first (the error says so); a Qdrant server can
 /// be re-indexed while procurad runs.
-pub async fn reindex(config: Config) -> Result<usize, DaemonError> {
+pub async fn reindex(config: Config) -> Result<semantic::IndexTimings, DaemonError> {
     let semantic = semantic::Semantic::open(&config.search, &config.state_dir)
         .await
         .map_err(|e| DaemonError::Reindex(e.to_string()))?;

@@ -62,10 +62,10 @@ fn main() -> anyhow::Result<()> {
         .build()
         .context("starting the async runtime")?;
     if let Some(Command::Reindex) = &args.command {
-        let indexed = runtime
+        let timings = runtime
             .block_on(procura_daemon::reindex(config))
             .context("procurad reindex failed")?;
-        println!("indexed {indexed} product(s)");
+        println!("{timings}");
         return Ok(());
     }
     runtime

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use procura_common::money::RateTable;
@@ -38,6 +39,10 @@ pub struct SearchConfig {
     /// Qdrant Edge in the state dir; `PROCURA_QDRANT_URL` sets it too.
     pub qdrant_url: Option<String>,
     pub collection: String,
+    /// How lexical and vector candidates are fused (`rrf` or `weighted`).
+    pub fusion: crate::find::Fusion,
+    /// The lexical ranking's share in the weighted fusion (0..=1).
+    pub lexical_weight: f32,
 }
 
 impl Default for SearchConfig {
@@ -49,6 +54,9 @@ impl Default for SearchConfig {
             api_key_env: "PROCURA_LLM_API_KEY".into(),
             qdrant_url: None,
             collection: "procura_products".into(),
+            fusion: crate::find::Fusion::default(),
+            // Tuned with retrieval-bench; 0.5–0.7 are within 0.005 nDCG@10.
+            lexical_weight: 0.6,
         }
     }
 }
@@ -71,25 +79,51 @@ pub struct Semantic {
     pub needs_reindex: bool,
 }
 
-/// The text a product is embedded from: what a buyer would describe.
+/// The text a product is embedded from: its title, brand and spec values.
+///
+/// Chosen with `retrieval-bench`: the spec keys ("Weight:", "Gewicht:") and
+/// the description dilute a small model's mean-pooled vector more than they
+/// add (nDCG@10 by meaning 0.712 with both, 0.761 with values only), and the
+/// short text embeds about six times faster. A yes/no value says nothing on
+/// its own, so "Headrest: Yes" becomes "Headrest" and a "No" is left out.
 pub fn product_text(p: &Product) -> String {
-    let mut text = String::new();
-    for part in [p.title.as_deref(), p.brand.as_deref()]
-        .into_iter()
-        .flatten()
+    let mut parts: Vec<String> = Vec::new();
+    parts.extend(p.title.clone());
+    if let Some(brand) = &p.brand
+        && !p
+            .title
+            .as_deref()
+            .unwrap_or_default()
+            .contains(brand.as_str())
     {
-        text.push_str(part);
-        text.push_str(". ");
+        parts.push(brand.clone());
     }
     if let Some(specs) = p.specs.as_object() {
-        for (k, v) in specs.iter().take(24) {
-            text.push_str(&format!("{k}: {} ", v.as_str().unwrap_or_default()));
+        let values: Vec<String> = specs
+            .iter()
+            .take(24)
+            .filter_map(|(key, value)| {
+                let value = value.as_str()?.trim();
+                match value.to_lowercase().as_str() {
+                    "yes" | "ja" | "oui" | "true" => Some(key.clone()),
+                    "no" | "nein" | "non" | "false" | "" => None,
+                    _ => Some(value.to_string()),
+                }
+            })
+            .collect();
+        if !values.is_empty() {
+            parts.push(values.join(", "));
         }
     }
-    if let Some(d) = &p.description {
-        text.extend(d.chars().take(300));
+    if parts.is_empty() {
+        // Nothing else to go by (a page that showed no title).
+        parts.extend(
+            p.description
+                .as_ref()
+                .map(|d| d.chars().take(300).collect()),
+        );
     }
-    text
+    parts.join(". ")
 }
 
 impl Semantic {
@@ -157,11 +191,14 @@ impl Semantic {
         organization: Uuid,
         products: &[Product],
         rates: &RateTable,
-    ) -> Result<usize, SemanticError> {
+    ) -> Result<IndexTimings, SemanticError> {
         let today = Utc::now().date_naive();
+        let mut timings = IndexTimings::default();
         for chunk in products.chunks(BATCH) {
             let texts: Vec<String> = chunk.iter().map(product_text).collect();
+            let started = Instant::now();
             let vectors = self.embedder.embed(&texts).await?;
+            timings.embedding += started.elapsed();
             let points = chunk
                 .iter()
                 .zip(vectors)
@@ -190,9 +227,12 @@ impl Semantic {
                     }
                 })
                 .collect();
+            let started = Instant::now();
             self.store.upsert(points).await?;
+            timings.upserting += started.elapsed();
+            timings.products += chunk.len();
         }
-        Ok(products.len())
+        Ok(timings)
     }
 
     /// Builds the on-disk indexes after a batch of upserts.
@@ -235,19 +275,76 @@ impl Semantic {
     }
 }
 
+/// Where the time of indexing went.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IndexTimings {
+    pub products: usize,
+    pub reading: Duration,
+    pub embedding: Duration,
+    pub upserting: Duration,
+    pub optimizing: Duration,
+}
+
+impl IndexTimings {
+    fn add(&mut self, other: IndexTimings) {
+        self.products += other.products;
+        self.reading += other.reading;
+        self.embedding += other.embedding;
+        self.upserting += other.upserting;
+        self.optimizing += other.optimizing;
+    }
+
+    /// Products per second over `time` (0 when no time passed).
+    pub fn rate(&self, time: Duration) -> f64 {
+        let secs = time.as_secs_f64();
+        if secs > 0.0 {
+            self.products as f64 / secs
+        } else {
+            0.0
+        }
+    }
+
+    pub fn total(&self) -> Duration {
+        self.reading + self.embedding + self.upserting + self.optimizing
+    }
+}
+
+impl std::fmt::Display for IndexTimings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        write!(
+            f,
+            "indexed {} product(s) in {:.0} ms: {:.0} products/s in all, {:.0} products/s \
+             without embedding (read {:.0} ms, embed {:.0} ms, upsert {:.0} ms, optimize {:.0} ms)",
+            self.products,
+            ms(self.total()),
+            self.rate(self.total()),
+            self.rate(self.total() - self.embedding),
+            ms(self.reading),
+            ms(self.embedding),
+            ms(self.upserting),
+            ms(self.optimizing),
+        )
+    }
+}
+
 /// Indexes every product in Postgres, organization by organization.
 pub async fn reindex(
     semantic: &Semantic,
     db: &crate::db::Database,
     rates: &RateTable,
-) -> Result<usize, ReindexError> {
-    let mut total = 0;
+) -> Result<IndexTimings, ReindexError> {
+    let mut timings = IndexTimings::default();
     for organization in db.organizations_with_products().await? {
+        let started = Instant::now();
         let products = db.organization_products(organization).await?;
-        total += semantic.index(organization, &products, rates).await?;
+        timings.reading += started.elapsed();
+        timings.add(semantic.index(organization, &products, rates).await?);
     }
+    let started = Instant::now();
     semantic.optimize().await?;
-    Ok(total)
+    timings.optimizing = started.elapsed();
+    Ok(timings)
 }
 
 #[derive(Debug, thiserror::Error)]

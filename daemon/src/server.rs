@@ -412,12 +412,9 @@ impl Procura for Session {
             semantic: semantic.ok(),
             semantic_unavailable: semantic.err(),
         };
+        let (fusion, lexical_weight) = self.shared.services.fusion();
         finder
-            .find(
-                user.organization_id,
-                &request,
-                crate::find::Fusion::ReciprocalRank,
-            )
+            .find(user.organization_id, &request, fusion, lexical_weight)
             .await
     }
 

@@ -3,6 +3,7 @@
 
 use rust_decimal::Decimal;
 
+use crate::Markup;
 use crate::defs::{Locale, SHOPS, ShopDef};
 use crate::format::slugify;
 use crate::models::{Attrs, DeskKind, Model, Rng, models, resolution_tag};
@@ -81,6 +82,15 @@ pub struct Spec {
     pub value: String,
 }
 
+/// A delivery time as a product page states it: `min_days..=max_days`
+/// business days (Monday to Friday) or calendar days.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Delivery {
+    pub min_days: u16,
+    pub max_days: u16,
+    pub business_days: bool,
+}
+
 /// One product of one shop: what a perfect extractor would read off its page.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DemoProduct {
@@ -104,6 +114,9 @@ pub struct DemoProduct {
     /// ISO 4217: `USD`, `EUR`, `GBP`.
     pub currency: String,
     pub in_stock: bool,
+    /// The delivery time the page states; `None` when it states none
+    /// (out of stock, or the JavaScript shop, which never says).
+    pub delivery: Option<Delivery>,
     /// The page says the price is per unit ("each", "pro Stück", ...).
     pub per_unit: bool,
     pub description: String,
@@ -170,6 +183,7 @@ fn product(def: &ShopDef, m: &Model, id: u32, k: usize, rng: &mut Rng) -> Entry 
         list_price: list_price.map(|c| Decimal::new(c, 2)),
         currency: def.currency.to_string(),
         in_stock,
+        delivery: delivery(def, id).filter(|_| in_stock),
         per_unit,
         description: description(m, locale),
         image_path: format!("/images/{id}.svg"),
@@ -178,6 +192,26 @@ fn product(def: &ShopDef, m: &Model, id: u32, k: usize, rng: &mut Rng) -> Entry 
     Entry {
         keywords: keywords(m),
         product,
+    }
+}
+
+/// The delivery time a shop states for its product `id`: Northwind 2–4 or
+/// (every third product) 10–14 business days in its JSON-LD, Bürokontor
+/// 2–3 or (every third) 8–10 Werktage, Thames next-day, Canal Street none.
+/// From the id alone, so the prices and stock drawn from the seed stay.
+fn delivery(def: &ShopDef, id: u32) -> Option<Delivery> {
+    let d = |min_days, max_days| Delivery {
+        min_days,
+        max_days,
+        business_days: true,
+    };
+    match def.markup {
+        Markup::JsonLd if id.is_multiple_of(3) => Some(d(10, 14)),
+        Markup::JsonLd => Some(d(2, 4)),
+        Markup::Microdata if id % 3 == 1 => Some(d(8, 10)),
+        Markup::Microdata => Some(d(2, 3)),
+        Markup::DomOnly => Some(d(1, 1)),
+        Markup::JavaScript => None,
     }
 }
 

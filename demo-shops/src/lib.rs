@@ -11,6 +11,12 @@
 //! The catalogue is generated from fixed seeds, so every run serves the
 //! same products; [`DemoShops::catalogue`] is the ground truth.
 //!
+//! In-stock products state a delivery time ([`DemoProduct::delivery`]) that
+//! depends on the product id: Northwind in its JSON-LD `shippingDetails`
+//! (2–4 or 10–14 business days), Bürokontor in its stock line ("Lieferzeit
+//! 2–3 Werktage" or "8–10 Werktage"), Thames always next-day; Canal Street
+//! never says.
+//!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! let shops = procura_demo_shops::DemoShops::start([127, 0, 0, 1].into()).await?;
@@ -42,7 +48,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use catalogue::{Category, DemoProduct, Spec};
+pub use catalogue::{Category, Delivery, DemoProduct, Spec};
 pub use search::PAGE_SIZE;
 pub use traps::{
     CONTROL_CHARS_NAME, HUGE_PAGE_BYTES, INJECTION_EMAIL, INJECTION_TEXT, METADATA_URL,

@@ -139,6 +139,20 @@ async fn catalogue_has_at_least_200_products_in_four_shops() {
                 .iter()
                 .all(|p| p.list_price.is_none_or(|l| l > p.price))
         );
+        // Delivery: only in-stock items state one; the JavaScript shop never
+        // does; the others have fast and (but Thames) slow items.
+        let days: BTreeSet<(u16, u16)> = products
+            .iter()
+            .filter_map(|p| p.delivery.map(|d| (d.min_days, d.max_days)))
+            .collect();
+        assert!(products.iter().all(|p| p.in_stock || p.delivery.is_none()));
+        let want: &[(u16, u16)] = match shop.markup {
+            Markup::JsonLd => &[(2, 4), (10, 14)],
+            Markup::Microdata => &[(2, 3), (8, 10)],
+            Markup::DomOnly => &[(1, 1)],
+            Markup::JavaScript => &[],
+        };
+        assert_eq!(days.into_iter().collect::<Vec<_>>(), want, "{}", shop.name);
         let skus: HashSet<&str> = products.iter().map(|p| p.sku.as_str()).collect();
         let paths: HashSet<&str> = products.iter().map(|p| p.url_path.as_str()).collect();
         assert_eq!((skus.len(), paths.len()), (products.len(), products.len()));
@@ -311,6 +325,26 @@ fn check_visible(shop: &ShopInfo, p: &DemoProduct, html: &str) {
         !p.in_stock,
         "{who}: stock wording"
     );
+    let delivery = match (shop.markup, p.delivery) {
+        (Markup::Microdata, Some(d)) => {
+            Some(format!("Lieferzeit {}–{} Werktage", d.min_days, d.max_days))
+        }
+        (Markup::DomOnly, Some(_)) => Some("order by 3pm for next-day delivery".to_string()),
+        _ => None,
+    };
+    if let Some(wording) = delivery {
+        assert!(text.contains(&wording), "{who}: delivery wording {wording}");
+    }
+    for (w, markup) in [
+        ("Lieferzeit", Markup::Microdata),
+        ("next-day", Markup::DomOnly),
+    ] {
+        assert_eq!(
+            text.contains(w),
+            p.delivery.is_some() && shop.markup == markup,
+            "{who}: {w}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -340,6 +374,23 @@ async fn product_pages_carry_the_catalogue_in_each_markup_style() {
                         .as_str()
                         .map(str::to_string);
                     assert_eq!(list, p.list_price.map(|l| l.to_string()));
+                    let time = &ld["offers"]["shippingDetails"]["deliveryTime"];
+                    let sum = |k: &str| {
+                        ["handlingTime", "transitTime"]
+                            .iter()
+                            .map(|t| time[t][k].as_u64().expect("days"))
+                            .sum::<u64>()
+                    };
+                    match p.delivery {
+                        Some(d) => {
+                            assert_eq!(
+                                (sum("minValue"), sum("maxValue")),
+                                (u64::from(d.min_days), u64::from(d.max_days))
+                            );
+                            assert_eq!(time["transitTime"]["unitCode"], "DAY");
+                        }
+                        None => assert!(ld["offers"].get("shippingDetails").is_none()),
+                    }
                     assert!(html.contains("<table class=\"spec-table\">"));
                     check_visible(shop, p, &html);
                 }

@@ -8,13 +8,15 @@
 //! - identifiers and brand: labelled rows and texts (`SKU:`, `Art.-Nr.`,
 //!   `Brand`, `EAN`, `MPN`, ... in the languages shops use), hidden
 //!   add-to-cart inputs and `data-sku`-like attributes of the buy button;
-//! - availability: out-of-stock and in-stock wording near the buy area.
+//! - availability: out-of-stock and in-stock wording near the buy area;
+//! - delivery time: delivery wording nearest the heading and buy button.
 
 use crate::html::{Document, NodeData, NodeId};
 use crate::schema::{Candidate, valid_gtin};
 use crate::specs::RawRow;
 use crate::{Availability, Layer};
 
+mod delivery;
 mod pricing;
 mod words;
 use pricing::price_hits;
@@ -436,6 +438,7 @@ pub(crate) fn candidate(
     if let Some((a, _)) = availability(doc, &f, &anchors) {
         c.availability = Some(a);
     }
+    c.delivery = delivery::delivery(doc, &f, rows, &anchors);
     c
 }
 

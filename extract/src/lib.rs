@@ -16,9 +16,14 @@
 //!    labelled identifiers and out-of-stock wording in the languages shops
 //!    use.
 //!
+//! The delivery time comes from schema.org `shippingDetails` in the
+//! structured layers, else from delivery wording near the offer
+//! ("Lieferzeit 2–3 Werktage", "next-day delivery"; see `delivery.rs`).
+//!
 //! Every string leaving the crate is sanitised for a terminal
 //! ([`text::clean`]).
 
+use procura_common::delivery::DeliveryTime;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +34,7 @@ pub mod price;
 pub mod text;
 
 mod appstate;
+mod delivery;
 mod dom;
 mod entities;
 mod jsonld;
@@ -137,6 +143,9 @@ pub struct Extraction {
     pub image: Option<Field<String>>,
     pub description: Option<Field<String>>,
     pub specs: Vec<SpecRow>,
+    /// How long the offer takes to arrive, when the page says.
+    #[serde(default)]
+    pub delivery: Option<Field<DeliveryTime>>,
 }
 
 /// Errors of the library's fallible helpers.

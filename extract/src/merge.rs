@@ -124,6 +124,9 @@ fn variant_fallback(v: &Value, c: &mut Candidate, layer: Layer, hint: Option<&st
         if c.gtin.is_none() {
             c.gtin.clone_from(&p.gtin);
         }
+        if c.delivery.is_none() {
+            c.delivery = p.delivery;
+        }
     }
     if c.availability.is_none() && vs.iter().any(|x| x.availability.is_some()) {
         let any_in = vs
@@ -346,6 +349,7 @@ fn extract_with_candidates(
     }
     out.price = price;
     out.availability = availability(&cands);
+    out.delivery = pick(&cands, |c| c.delivery, |_| true);
     let mut specs = Vec::new();
     for c in &cands {
         for (k, v) in &c.specs {

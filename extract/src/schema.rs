@@ -2,6 +2,7 @@
 //! microdata and RDFa items are first turned into the same JSON shape
 //! (`{"@type": ..., "prop": value-or-array}`), so one reader serves all three.
 
+use procura_common::delivery::DeliveryTime;
 use serde_json::Value;
 
 use crate::price::{self, Money};
@@ -23,6 +24,8 @@ pub(crate) struct Candidate {
     pub list_price: Option<Money>,
     pub currency: Option<String>,
     pub availability: Option<Availability>,
+    /// The delivery time the offer states.
+    pub delivery: Option<DeliveryTime>,
     pub specs: Vec<(String, String)>,
     /// How likely this is the page's main product (higher is likelier).
     pub score: f32,
@@ -48,6 +51,7 @@ impl Candidate {
             list_price: None,
             currency: None,
             availability: None,
+            delivery: None,
             specs: Vec::new(),
             score: 0.0,
             strong_sku: false,
@@ -182,11 +186,12 @@ fn image_of(v: &Value) -> Option<String> {
     }
 }
 
-/// An offer's price, list price, currency and availability.
+/// An offer's price, list price, currency, availability and delivery time.
 struct OfferInfo {
     price: Option<Money>,
     list: Option<Money>,
     availability: Option<Availability>,
+    delivery: Option<DeliveryTime>,
 }
 
 fn read_offer(o: &Value, hint: Option<&str>, depth: usize) -> Vec<OfferInfo> {
@@ -254,6 +259,7 @@ fn read_offer(o: &Value, hint: Option<&str>, depth: usize) -> Vec<OfferInfo> {
             price,
             list,
             availability,
+            delivery: crate::delivery::from_offer(o),
         });
     }
     out
@@ -291,6 +297,10 @@ pub(crate) fn read_product(v: &Value, layer: Layer, hint: Option<&str>) -> Candi
         infos = read_offer(v, hint, 0);
     }
     pick_offer(&mut c, &infos);
+    if c.delivery.is_none() {
+        // Some shops put the shipping details on the product itself.
+        c.delivery = crate::delivery::from_offer(v);
+    }
     if c.sku.is_none()
         && let Some(o) = offers
     {
@@ -341,6 +351,10 @@ fn pick_offer(c: &mut Candidate, infos: &[OfferInfo]) {
         c.price.clone_from(&b.price);
         c.list_price.clone_from(&b.list);
         c.currency = b.price.as_ref().and_then(|p| p.currency.clone());
+        c.delivery = b.delivery;
+    }
+    if c.delivery.is_none() {
+        c.delivery = pool.iter().find_map(|i| i.delivery);
     }
     if !infos.is_empty() && infos.iter().any(|i| i.availability.is_some()) {
         c.availability = Some(if in_stock.is_empty() {

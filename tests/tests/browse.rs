@@ -102,6 +102,22 @@ async fn every_markup_style_yields_the_right_products() {
             );
             assert!(p.screenshot_blob.is_some() && p.html_blob.is_some());
             assert!(p.methods.contains_key("price"), "{:?}", p.methods);
+            let stated = truth.delivery.map(|d| {
+                procura_common::delivery::DeliveryTime::new(d.min_days, d.max_days, d.business_days)
+            });
+            assert_eq!(
+                p.delivery,
+                stated.flatten(),
+                "{}: delivery of {}",
+                shop.name,
+                p.url
+            );
+            assert_eq!(
+                p.methods.contains_key("delivery"),
+                p.delivery.is_some(),
+                "{:?}",
+                p.methods
+            );
         }
     }
     // The evidence is there: a screenshot comes back as a PNG.

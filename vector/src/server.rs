@@ -18,9 +18,9 @@ use qdrant_client::qdrant::point_id::PointIdOptions;
 use qdrant_client::qdrant::{
     CollectionStatus, Condition, CountPointsBuilder, CreateCollectionBuilder,
     CreateFieldIndexCollectionBuilder, DeleteCollectionBuilder, DeletePointsBuilder, Distance,
-    FieldType, Filter as QFilter, HnswConfigDiffBuilder, KeywordIndexParamsBuilder, PointStruct,
-    PointsIdsList, Query, QueryPointsBuilder, Range, SearchParamsBuilder, UpsertPointsBuilder,
-    VectorParamsBuilder,
+    FieldType, Filter as QFilter, FloatIndexParamsBuilder, HnswConfigDiffBuilder,
+    KeywordIndexParamsBuilder, PointStruct, PointsIdsList, Query, QueryPointsBuilder, Range,
+    SearchParamsBuilder, UpsertPointsBuilder, VectorParamsBuilder,
 };
 use tracing::{info, warn};
 use uuid::Uuid;
@@ -41,6 +41,8 @@ const OPTIMIZE_WAIT: Duration = Duration::from_secs(30 * 60);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServerOptions {
     pub m: u64,
+    /// Edges per node of the per-organization (tenant) graphs.
+    pub payload_m: Option<u64>,
     pub ef_construct: u64,
     pub search_ef: u64,
 }
@@ -50,6 +52,7 @@ impl Default for ServerOptions {
         let edge = crate::EdgeOptions::default();
         ServerOptions {
             m: edge.m as u64,
+            payload_m: edge.payload_m.map(|m| m as u64),
             ef_construct: edge.ef_construct as u64,
             search_ef: edge.search_ef as u64,
         }
@@ -164,11 +167,15 @@ impl ServerStore {
                         spec.dimension as u64,
                         Distance::Cosine,
                     ))
-                    .hnsw_config(
-                        HnswConfigDiffBuilder::default()
+                    .hnsw_config({
+                        let hnsw = HnswConfigDiffBuilder::default()
                             .m(self.options.m)
-                            .ef_construct(self.options.ef_construct),
-                    )
+                            .ef_construct(self.options.ef_construct);
+                        match self.options.payload_m {
+                            Some(m) => hnsw.payload_m(m),
+                            None => hnsw,
+                        }
+                    })
                     .metadata(metadata),
             )
             .await
@@ -183,6 +190,8 @@ impl ServerStore {
         self.ensure_payload_indexes().await
     }
 
+    /// Same indexes as Edge: keyword fields, `price_base` as float, and HNSW subgraphs only
+    /// for the organization (tenant) field; see the Edge store for why.
     async fn ensure_payload_indexes(&self) -> Result<()> {
         let keywords = [
             field::ORGANIZATION,
@@ -193,13 +202,15 @@ impl ServerStore {
             field::AVAILABILITY,
         ];
         for name in keywords {
-            let mut request =
+            let tenant = name == field::ORGANIZATION;
+            let request =
                 CreateFieldIndexCollectionBuilder::new(&self.collection, name, FieldType::Keyword)
+                    .field_index_params(
+                        KeywordIndexParamsBuilder::default()
+                            .is_tenant(tenant)
+                            .enable_hnsw(tenant),
+                    )
                     .wait(true);
-            if name == field::ORGANIZATION {
-                request = request
-                    .field_index_params(KeywordIndexParamsBuilder::default().is_tenant(true));
-            }
             self.client
                 .create_field_index(request)
                 .await
@@ -212,6 +223,7 @@ impl ServerStore {
                     field::PRICE_BASE,
                     FieldType::Float,
                 )
+                .field_index_params(FloatIndexParamsBuilder::new().enable_hnsw(false))
                 .wait(true),
             )
             .await

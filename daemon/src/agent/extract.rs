@@ -74,6 +74,7 @@ fn to_product(page: &VisitedPage, x: &Extraction) -> NewProduct {
     note("currency", x.currency.as_ref().map(|f| f.layer));
     note("availability", x.availability.as_ref().map(|f| f.layer));
     note("list_price", x.list_price.as_ref().map(|f| f.layer));
+    note("delivery", x.delivery.as_ref().map(|f| f.layer));
     let specs: serde_json::Map<String, serde_json::Value> = x
         .specs
         .iter()
@@ -112,6 +113,7 @@ fn to_product(page: &VisitedPage, x: &Extraction) -> NewProduct {
         screenshot_blob: Some(page.screenshot_blob.clone()),
         html_blob: Some(page.html_blob.clone()),
         content_hash: Some(page.html_blob.clone()),
+        delivery: x.delivery.as_ref().map(|f| f.value),
         ..NewProduct::default()
     }
 }
@@ -130,5 +132,9 @@ fn describe(p: &NewProduct) -> String {
         _ => "no price".to_string(),
     };
     let layers: Vec<String> = p.methods.iter().map(|(f, l)| format!("{f}: {l}")).collect();
-    format!("found {name} at {price} [{}]", layers.join(", "))
+    let delivery = p
+        .delivery
+        .map(|d| format!(", delivery {d}"))
+        .unwrap_or_default();
+    format!("found {name} at {price}{delivery} [{}]", layers.join(", "))
 }

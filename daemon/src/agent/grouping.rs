@@ -44,9 +44,10 @@ pub fn shortlist_groups(entries: &[ShortlistEntry]) -> Vec<ProductGroup> {
         .map(|number| {
             let mut members: Vec<&ShortlistEntry> =
                 entries.iter().filter(|e| e.group == Some(number)).collect();
-            members.sort_by(|a, b| {
-                let price = |e: &ShortlistEntry| e.compare_price.as_ref().map(|m| m.amount);
-                price(a).cmp(&price(b))
+            // Cheapest first; an offer without a comparable price last.
+            members.sort_by_key(|e| {
+                let price = e.compare_price.as_ref().map(|m| m.amount);
+                (price.is_none(), price)
             });
             let reason = match members.as_slice() {
                 [a, b, ..] => match why(&input(&a.product), &input(&b.product)) {

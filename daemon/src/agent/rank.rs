@@ -98,6 +98,8 @@ pub async fn run(ctx: &mut NodeContext<'_>) -> Result<NodeOutput, NodeError> {
             "out of stock".to_string()
         } else if kind.contains("shows no price") {
             "no price".to_string()
+        } else if kind.starts_with("delivers") && r.reason.contains(" deadline, at ") {
+            "after the deadline".to_string()
         } else if r.reason.contains("the request needs") {
             "a required spec not met".to_string()
         } else {

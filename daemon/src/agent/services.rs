@@ -97,16 +97,22 @@ impl Services {
                         .await
                         .map_err(|e| e.to_string())?;
                 if semantic.needs_reindex {
-                    let indexed = crate::semantic::reindex(&semantic, db, &self.rates)
+                    let timings = crate::semantic::reindex(&semantic, db, &self.rates)
                         .await
                         .map_err(|e| e.to_string())?;
-                    tracing::info!(indexed, "search index rebuilt from Postgres");
+                    tracing::info!(%timings, "search index rebuilt from Postgres");
                 }
                 tracing::info!(index = %semantic.describe(), "search by meaning ready");
                 Ok(semantic)
             })
             .await;
         opened.as_ref().map_err(|e| e.as_str())
+    }
+
+    /// How `find` fuses its lexical and vector candidates, and the lexical
+    /// ranking's share when weighted.
+    pub fn fusion(&self) -> (crate::find::Fusion, f32) {
+        (self.search_config.fusion, self.search_config.lexical_weight)
     }
 
     /// What `status` reports for the browser.

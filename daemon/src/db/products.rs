@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel_async::{AsyncConnection, AsyncPgConnection, RunQueryDsl};
+use procura_common::delivery::DeliveryTime;
 use procura_common::job::JobId;
 use procura_common::product::Product;
 use rust_decimal::Decimal;
@@ -39,6 +40,9 @@ pub struct NewProduct {
     pub screenshot_blob: Option<String>,
     pub html_blob: Option<String>,
     pub content_hash: Option<String>,
+    /// The delivery time the page states.
+    #[serde(default)]
+    pub delivery: Option<DeliveryTime>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -72,6 +76,7 @@ pub(super) struct ProductRow {
     screenshot_blob: Option<String>,
     html_blob: Option<String>,
     created_at: DateTime<Utc>,
+    delivery: Option<serde_json::Value>,
 }
 
 impl Database {
@@ -93,6 +98,11 @@ impl Database {
                 let existing = find_same(conn, job, vendor_id, item).await?;
                 let methods = serde_json::to_value(&item.methods)
                     .map_err(|e| DbError::Corrupt(format!("methods: {e}")))?;
+                let delivery = item
+                    .delivery
+                    .map(serde_json::to_value)
+                    .transpose()
+                    .map_err(|e| DbError::Corrupt(format!("delivery: {e}")))?;
                 let id = match existing {
                     Some(id) => {
                         outcome.merged += 1;
@@ -109,6 +119,7 @@ impl Database {
                                 products::availability.eq(&item.availability),
                                 products::specs.eq(&item.specs),
                                 products::field_methods.eq(&methods),
+                                products::delivery.eq(&delivery),
                                 products::updated_at.eq(Utc::now()),
                             ))
                             .execute(conn)
@@ -143,6 +154,7 @@ impl Database {
                                 products::screenshot_blob.eq(&item.screenshot_blob),
                                 products::html_blob.eq(&item.html_blob),
                                 products::content_hash.eq(&item.content_hash),
+                                products::delivery.eq(&delivery),
                             ))
                             .execute(conn)
                             .await?;
@@ -237,6 +249,8 @@ pub(super) fn to_product((r, vendor): (ProductRow, Option<String>)) -> Product {
         screenshot_blob: r.screenshot_blob,
         html_blob: r.html_blob,
         created_at: r.created_at,
+        // A value this version cannot read is shown as unknown.
+        delivery: r.delivery.and_then(|d| serde_json::from_value(d).ok()),
     }
 }
 

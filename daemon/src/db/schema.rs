@@ -112,6 +112,7 @@ diesel::table! {
         image_url -> Nullable<Text>,
         description -> Nullable<Text>,
         field_methods -> Jsonb,
+        delivery -> Nullable<Jsonb>,
     }
 }
 

@@ -1,9 +1,11 @@
 //! Ranking a job's products: hard constraints first (price known, in stock,
-//! within budget, required specs), then a score of spec fit, similarity to
+//! arriving by the deadline where the delivery time is known, within
+//! budget, required specs), then a score of spec fit, similarity to
 //! the request, price against the same item elsewhere and against the rest,
 //! and vendor preference. Every place and every exclusion gets one line a
 //! buyer can read. Pure: the `rank` node feeds it and stores what it says.
 
+pub mod deadline;
 pub mod specs;
 
 use chrono::NaiveDate;
@@ -15,6 +17,7 @@ use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 use uuid::Uuid;
 
+use deadline::Arrival;
 use specs::Verdict;
 
 /// Weights of the score's parts; they sum to 1.
@@ -118,6 +121,7 @@ struct Kept<'a> {
     met: usize,
     unknown: Vec<String>,
     similarity: f32,
+    arrival: Arrival,
 }
 
 /// Ranks `candidates` for `request`: kept products by score (1-based
@@ -173,6 +177,11 @@ pub fn rank(request: &Request<'_>, candidates: &[Candidate<'_>]) -> Vec<Ranked> 
             ));
             continue;
         }
+        let arrival = deadline::check(p.delivery, request.spec.deadline, request.today);
+        if let Some(reason) = arrival.exclusion(&p.vendor, request.today) {
+            out.push(exclude(reason, compare));
+            continue;
+        }
         if let Some(limit) = unit_budget
             && converted.amount > limit
         {
@@ -221,6 +230,7 @@ pub fn rank(request: &Request<'_>, candidates: &[Candidate<'_>]) -> Vec<Ranked> 
             met,
             unknown,
             similarity,
+            arrival,
         });
     }
 
@@ -272,6 +282,7 @@ pub fn rank(request: &Request<'_>, candidates: &[Candidate<'_>]) -> Vec<Ranked> 
                         p.vendor
                     )
                 }];
+                parts.extend(k.arrival.kept_part(request.today));
                 if total > 0 {
                     let mut fit_text = format!("meets {} of {total} required specs", k.met);
                     if !k.unknown.is_empty() {

@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use super::{Pager, Shop};
-use crate::catalogue::DemoProduct;
+use crate::catalogue::{Delivery, DemoProduct};
 use crate::format::esc;
 use crate::search::Page;
 
@@ -144,6 +144,39 @@ pub(super) fn search(s: &Shop, query: &str, page: &Page) -> String {
     layout(s, &format!("Search: {query}"), &head, &body)
 }
 
+/// schema.org `OfferShippingDetails` whose handling plus transit time is
+/// the delivery time; its `businessDays` say Monday to Friday for business
+/// days, every day for calendar days.
+fn shipping_details(d: Delivery) -> Value {
+    let (h_min, h_max) = (d.min_days / 4, d.max_days / 4);
+    let days = |min: u16, max: u16| json!({"@type": "QuantitativeValue", "minValue": min, "maxValue": max, "unitCode": "DAY"});
+    let open = if d.business_days { 5 } else { 7 };
+    let week: Vec<String> = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ]
+    .iter()
+    .take(open)
+    .map(|d| format!("https://schema.org/{d}"))
+    .collect();
+    let time = json!({
+        "@type": "ShippingDeliveryTime",
+        "handlingTime": days(h_min, h_max),
+        "transitTime": days(d.min_days - h_min, d.max_days - h_max),
+        "businessDays": {"@type": "OpeningHoursSpecification", "dayOfWeek": week},
+    });
+    json!({
+        "@type": "OfferShippingDetails",
+        "shippingDestination": {"@type": "DefinedRegion", "addressCountry": "US"},
+        "deliveryTime": time,
+    })
+}
+
 /// The JSON-LD `Product` of a page.
 fn product_ld(s: &Shop, p: &DemoProduct) -> Value {
     let availability = if p.in_stock { "InStock" } else { "OutOfStock" };
@@ -156,6 +189,9 @@ fn product_ld(s: &Shop, p: &DemoProduct) -> Value {
         "itemCondition": "https://schema.org/NewCondition",
         "seller": {"@type": "Organization", "name": s.info.name},
     });
+    if let Some(d) = p.delivery {
+        offer["shippingDetails"] = shipping_details(d);
+    }
     if let Some(list) = p.list_price {
         offer["priceSpecification"] = json!([{
             "@type": "UnitPriceSpecification",

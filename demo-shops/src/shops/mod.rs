@@ -133,12 +133,15 @@ impl Shop {
     }
 
     /// Stock wording, in the shop's language; two variants alternate.
+    /// Bürokontor and Thames say the delivery time with it.
     pub(crate) fn stock_text(&self, p: &DemoProduct) -> &'static str {
         let alt = p.id.is_multiple_of(2);
+        let slow = p.delivery.is_some_and(|d| d.max_days > 3);
         match (self.def.markup, p.in_stock, alt) {
             (Markup::JsonLd, true, _) => "In stock",
             (Markup::JsonLd, false, false) => "Out of stock",
             (Markup::JsonLd, false, true) => "Sold out",
+            (Markup::Microdata, true, _) if slow => "Auf Lager – Lieferzeit 8–10 Werktage",
             (Markup::Microdata, true, _) => "Auf Lager – Lieferzeit 2–3 Werktage",
             (Markup::Microdata, false, false) => "Nicht auf Lager",
             (Markup::Microdata, false, true) => "Derzeit nicht lieferbar",

@@ -1,16 +1,14 @@
 //! `procura find` and `procura shortlist`.
 
-use std::sync::LazyLock;
-
 use clap::Args;
 use procura_common::api::ProcuraClient;
 use procura_common::job::JobId;
 use procura_common::rank::{FindRequest, Found, SearchMode, Shortlist};
-use procura_common::spec::{Comparator, SpecRequirement};
-use regex::Regex;
+use procura_common::spec::SpecRequirement;
 use rust_decimal::Decimal;
 
 use super::output::{clip, print_json};
+use crate::query::parse_spec;
 
 #[derive(Debug, Args)]
 pub struct FindArgs {
@@ -50,40 +48,6 @@ pub struct FindArgs {
     pub mode: SearchMode,
     #[arg(long)]
     pub json: bool,
-}
-
-static SPEC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"^\s*([\p{L}_ ]+?)\s*(>=|<=|=)\s*(.+?)\s*$"#).expect("static regex")
-});
-static QUANTITY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r#"^(\d+(?:[.,]\d+)?)\s*([\p{L}"]*)$"#).expect("static regex"));
-
-/// "ram>=16GB" → ram, at least, 16, GB.
-pub fn parse_spec(text: &str) -> Result<SpecRequirement, String> {
-    let c = SPEC.captures(text).ok_or_else(|| {
-        format!("{text:?}: write a spec as NAME>=VALUE, NAME<=VALUE or NAME=VALUE")
-    })?;
-    let name = c[1].trim().to_lowercase().replace(' ', "_");
-    let comparator = match &c[2] {
-        ">=" => Comparator::AtLeast,
-        "<=" => Comparator::AtMost,
-        _ => Comparator::Eq,
-    };
-    let raw = c[3].trim();
-    let (value, unit) = match QUANTITY.captures(raw) {
-        Some(q) => (
-            q[1].replace(',', "."),
-            Some(q[2].to_string()).filter(|u| !u.is_empty()),
-        ),
-        None => (raw.to_string(), None),
-    };
-    Ok(SpecRequirement {
-        name,
-        value,
-        unit,
-        comparator,
-        text: text.trim().to_string(),
-    })
 }
 
 pub async fn find(
@@ -153,28 +117,5 @@ pub fn print_shortlist(shortlist: &Shortlist) {
     for e in &shortlist.entries {
         let title = e.product.title.as_deref().unwrap_or("(untitled)");
         println!("{}  {}", clip(title, 60), clip(&e.reason, 200));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn specs_parse_with_and_without_units() {
-        let ram = parse_spec("ram>=16GB").unwrap();
-        assert_eq!(
-            (ram.name.as_str(), ram.value.as_str(), ram.unit.as_deref()),
-            ("ram", "16", Some("GB"))
-        );
-        assert_eq!(ram.comparator, Comparator::AtLeast);
-        let screen = parse_spec("screen size = 27,5 in").unwrap();
-        assert_eq!(
-            (screen.name.as_str(), screen.value.as_str()),
-            ("screen_size", "27.5")
-        );
-        let color = parse_spec("color=black").unwrap();
-        assert_eq!((color.value.as_str(), color.unit), ("black", None));
-        assert!(parse_spec("16GB").unwrap_err().contains("NAME>=VALUE"));
     }
 }

@@ -2,6 +2,8 @@
 //! `draw` renders into any ratatui frame. Nothing here touches the terminal
 //! or the network.
 
+mod rank;
+
 use std::path::Path;
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -14,10 +16,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Block;
 use ratatui_image::picker::Picker;
 
+use super::components::find_view::{self, FindView};
 use super::components::help::{GLOBAL_KEYS, Help, Section};
 use super::components::job_view::JobView;
 use super::components::jobs_list::JobsList;
 use super::components::search_form::SearchForm;
+use super::components::shortlist_view::ShortlistView;
 use super::components::status_line::{ConnState, StatusLine};
 use super::components::{Component, Ctx, Msg, Outcome, hints_line};
 use super::format::short_id;
@@ -30,6 +34,10 @@ pub enum Screen {
     Jobs,
     NewSearch,
     Job,
+    /// Find products the organization has seen.
+    Find,
+    /// A job's shortlist, over the screen it was opened from.
+    Shortlist,
 }
 
 /// A one-line message in place of the key hints, until the next key.
@@ -48,6 +56,10 @@ pub struct App {
     jobs: JobsList,
     form: SearchForm,
     job_view: JobView,
+    find: FindView,
+    shortlist: ShortlistView,
+    /// Where Esc goes from the shortlist: the job view or the jobs list.
+    shortlist_from: Screen,
     status: StatusLine,
     help: Help,
     daemon: Option<DaemonStatus>,
@@ -71,6 +83,9 @@ impl App {
             jobs: JobsList::default(),
             form: SearchForm::default(),
             job_view: JobView::default(),
+            find: FindView::default(),
+            shortlist: ShortlistView::default(),
+            shortlist_from: Screen::Jobs,
             status: StatusLine::new(sanitize(&socket.display().to_string())),
             help: Help::default(),
             daemon: None,
@@ -103,6 +118,14 @@ impl App {
 
     pub fn job_view(&self) -> &JobView {
         &self.job_view
+    }
+
+    pub fn find(&self) -> &FindView {
+        &self.find
+    }
+
+    pub fn shortlist(&self) -> &ShortlistView {
+        &self.shortlist
     }
 
     pub fn conn(&self) -> &ConnState {
@@ -142,6 +165,14 @@ impl App {
                 let [job, log, products, details] = JobView::help_sections();
                 (vec![everywhere, job, log], vec![products, details])
             }
+            Screen::Find => (
+                vec![everywhere, (self.find.title(), self.find.keys())],
+                vec![("Find query", find_view::SYNTAX)],
+            ),
+            Screen::Shortlist => (
+                vec![everywhere],
+                vec![(self.shortlist.title(), self.shortlist.keys())],
+            ),
         }
     }
 
@@ -186,6 +217,8 @@ impl App {
             Screen::Jobs => self.jobs.handle_key(key),
             Screen::NewSearch => self.form.handle_key(key),
             Screen::Job => self.job_view.handle_key(key),
+            Screen::Find => self.find.handle_key(key),
+            Screen::Shortlist => self.shortlist.handle_key(key),
         };
         match outcome {
             Outcome::Msg(msg) => self.process(msg),
@@ -202,8 +235,8 @@ impl App {
         }
     }
 
-    /// Bracketed paste: text for the form or the products filter being
-    /// typed; ignored elsewhere.
+    /// Bracketed paste: text for the form, the find query or the products
+    /// filter being typed; ignored elsewhere.
     pub fn handle_paste(&mut self, text: &str) -> Vec<Action> {
         if self.help.is_visible() {
             return Vec::new();
@@ -211,7 +244,8 @@ impl App {
         match self.screen {
             Screen::NewSearch => self.form.paste(text),
             Screen::Job => self.job_view.paste(text),
-            Screen::Jobs => {}
+            Screen::Find => self.find.paste(text),
+            Screen::Jobs | Screen::Shortlist => {}
         }
         Vec::new()
     }
@@ -243,13 +277,23 @@ impl App {
             }
             Msg::Back => {
                 let was = self.screen;
-                self.screen = Screen::Jobs;
+                self.screen = match was {
+                    Screen::Shortlist => self.shortlist_from,
+                    _ => Screen::Jobs,
+                };
                 if was == Screen::Job {
                     vec![Action::Unwatch]
                 } else {
                     Vec::new()
                 }
             }
+            Msg::OpenFind => {
+                self.screen = Screen::Find;
+                Vec::new()
+            }
+            Msg::Find(query) => self.run_find(*query),
+            Msg::OpenShortlist(id) => self.open_shortlist(id),
+            Msg::ReloadShortlist(id) => vec![Action::Shortlist(id)],
             Msg::Submit(search) => vec![Action::Submit(search)],
             Msg::FetchScreenshot(id) => vec![Action::Screenshot(id)],
             Msg::Cancel(id) => match self.known_status(id) {
@@ -375,6 +419,8 @@ impl App {
                 self.job_view
                     .screenshot_arrived(product, result.map_err(|e| sanitize(&e)));
             }
+            Update::Found { seq, result } => self.found(seq, result),
+            Update::Shortlist { job, result } => self.shortlist_arrived(job, result),
             Update::Error(e) => self.say(sanitize(&e), true),
             Update::Terminate => return vec![Action::Quit],
         }
@@ -386,6 +432,8 @@ impl App {
             Screen::Jobs => &self.jobs,
             Screen::NewSearch => &self.form,
             Screen::Job => &self.job_view,
+            Screen::Find => &self.find,
+            Screen::Shortlist => &self.shortlist,
         }
     }
 
@@ -395,6 +443,11 @@ impl App {
         let place = match (self.screen, self.job_view.job_id()) {
             (Screen::Job, Some(id)) => format!("Job {}", short_id(id)),
             (Screen::NewSearch, _) => "New search".into(),
+            (Screen::Find, _) => "Find".into(),
+            (Screen::Shortlist, _) => match self.shortlist.job() {
+                Some(id) => format!("Job {} › Shortlist", short_id(id)),
+                None => "Shortlist".into(),
+            },
             _ => "Jobs".into(),
         };
         frame.render_widget(Line::styled(format!(" Procura › {place}"), t.bar()), area);
@@ -416,7 +469,7 @@ impl App {
             frame.render_widget(Line::styled(format!(" {}", n.text), style), area);
             return;
         }
-        let help_key = if self.screen == Screen::NewSearch {
+        let help_key = if matches!(self.screen, Screen::NewSearch | Screen::Find) {
             "F1"
         } else {
             "?"

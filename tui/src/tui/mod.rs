@@ -27,13 +27,21 @@ pub mod theme;
 #[cfg(test)]
 mod app_products_tests;
 #[cfg(test)]
+mod app_rank_tests;
+#[cfg(test)]
 mod app_tests;
 #[cfg(test)]
 mod network_products_tests;
 #[cfg(test)]
+mod network_rank_tests;
+#[cfg(test)]
 mod network_tests;
 #[cfg(test)]
 mod product_snapshot_tests;
+#[cfg(test)]
+mod rank_fixtures;
+#[cfg(test)]
+mod rank_snapshot_tests;
 #[cfg(test)]
 mod snapshot_tests;
 #[cfg(test)]

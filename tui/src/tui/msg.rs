@@ -10,6 +10,7 @@ use procura_common::api::{DaemonStatus, Welcome};
 use procura_common::job::{Job, JobId, JobStatus, SubmitSearch};
 use procura_common::log::LogEntry;
 use procura_common::product::Product;
+use procura_common::rank::{FindRequest, Found, Shortlist};
 use uuid::Uuid;
 
 /// Something the app asks for.
@@ -29,6 +30,14 @@ pub enum Action {
     Unwatch,
     /// Fetch and decode the page screenshot of this product, once.
     Screenshot(Uuid),
+    /// Search the products the organization has seen; the answer comes
+    /// back as [`Update::Found`] with the same `seq`.
+    Find {
+        seq: u64,
+        request: FindRequest,
+    },
+    /// Fetch this job's ranked shortlist and its cross-vendor groups.
+    Shortlist(JobId),
 }
 
 /// Which call an [`Update::ActionDone`] or [`Update::ActionFailed`] answers.
@@ -90,6 +99,16 @@ pub enum Update {
     Screenshot {
         product: Uuid,
         result: Result<Arc<DynamicImage>, String>,
+    },
+    /// The answer to [`Action::Find`] number `seq`, or why there is none.
+    Found {
+        seq: u64,
+        result: Result<Vec<Found>, String>,
+    },
+    /// A job's shortlist, or why it could not be fetched.
+    Shortlist {
+        job: JobId,
+        result: Result<Shortlist, String>,
     },
     /// A call failed in a way worth showing, the connection being fine.
     Error(String),

@@ -12,6 +12,7 @@ use procura_common::error::ApiError;
 use procura_common::job::{Job, JobFilter, JobId, JobStatus, SubmitSearch};
 use procura_common::log::{LogEntry, WatchBatch};
 use procura_common::product::Product;
+use procura_common::rank::{FindRequest, Found, Shortlist};
 use procura_common::source::Source;
 use procura_common::user::{NewUser, User};
 use tarpc::context::Context;
@@ -39,6 +40,11 @@ pub(super) struct State {
     /// Every product_screenshot call.
     pub(super) screenshot_calls: Vec<uuid::Uuid>,
     pub(super) sources: Vec<Source>,
+    /// What find answers, and every request it got.
+    pub(super) found: Vec<Found>,
+    pub(super) find_requests: Vec<FindRequest>,
+    /// The shortlists there are.
+    pub(super) shortlists: Vec<Shortlist>,
 }
 
 #[derive(Clone, Default)]
@@ -159,20 +165,42 @@ impl Procura for Fake {
         }
     }
 
-    async fn find(
-        self,
-        _: Context,
-        _: procura_common::rank::FindRequest,
-    ) -> Result<Vec<procura_common::rank::Found>, ApiError> {
-        Err(ApiError::Unavailable("not part of these tests".into()))
+    /// Refuses an empty text and currencies other than EUR, GBP and USD,
+    /// as the daemon would; else the stored results that pass the vendor
+    /// filter, at most `limit`.
+    async fn find(self, _: Context, request: FindRequest) -> Result<Vec<Found>, ApiError> {
+        self.with(|s| {
+            s.find_requests.push(request.clone());
+            if request.text.trim().is_empty() {
+                return Err(ApiError::InvalidRequest("say what to find".into()));
+            }
+            if let Some(c) = request
+                .currency
+                .as_deref()
+                .filter(|c| !["EUR", "GBP", "USD"].contains(c))
+            {
+                return Err(ApiError::InvalidRequest(format!(
+                    "no exchange rate for {c}: the rates know EUR, GBP, USD"
+                )));
+            }
+            Ok(s.found
+                .iter()
+                .filter(|f| {
+                    request.vendors.is_empty()
+                        || request
+                            .vendors
+                            .iter()
+                            .any(|v| f.product.vendor.eq_ignore_ascii_case(v))
+                })
+                .take(request.limit as usize)
+                .cloned()
+                .collect())
+        })
     }
 
-    async fn shortlist(
-        self,
-        _: Context,
-        job: uuid::Uuid,
-    ) -> Result<procura_common::rank::Shortlist, ApiError> {
-        Err(ApiError::not_found("job", job))
+    async fn shortlist(self, _: Context, job: JobId) -> Result<Shortlist, ApiError> {
+        self.with(|s| s.shortlists.iter().find(|l| l.job == job).cloned())
+            .ok_or_else(|| ApiError::not_found("job", job))
     }
 
     async fn list_sources(self, _: Context) -> Result<Vec<Source>, ApiError> {

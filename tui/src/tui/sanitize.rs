@@ -3,6 +3,7 @@
 
 use procura_common::job::Job;
 use procura_common::product::Product;
+use procura_common::rank::{Found, Money, Shortlist};
 pub use procura_common::text::{is_clean, sanitize};
 use serde_json::Value;
 
@@ -87,4 +88,36 @@ fn sanitize_json(value: Value) -> Value {
         ),
         other => other,
     }
+}
+
+fn sanitize_money(mut m: Money) -> Money {
+    clean(&mut m.currency);
+    m
+}
+
+/// A search result whose every string is sanitised.
+pub fn sanitize_found(f: Found) -> Found {
+    Found {
+        product: sanitize_product(f.product),
+        score: f.score,
+        converted: f.converted.map(sanitize_money),
+    }
+}
+
+/// A shortlist whose every string (reasons, groups' whys, products) is
+/// sanitised.
+pub fn sanitize_shortlist(mut s: Shortlist) -> Shortlist {
+    s.entries = std::mem::take(&mut s.entries)
+        .into_iter()
+        .map(|mut e| {
+            clean(&mut e.reason);
+            e.compare_price = e.compare_price.map(sanitize_money);
+            e.product = sanitize_product(e.product);
+            e
+        })
+        .collect();
+    for g in &mut s.groups {
+        clean(&mut g.why);
+    }
+    s
 }

@@ -326,6 +326,7 @@ pub fn product(n: u128, vendor: &str, title: &str, cents: Option<i64>, currency:
         screenshot_blob: Some(format!("sha256:{n:04x}")),
         html_blob: Some(format!("sha256:{n:04x}h")),
         created_at: now() - Duration::minutes(2),
+        delivery: None,
     }
 }
 

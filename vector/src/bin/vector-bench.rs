@@ -77,6 +77,8 @@ fn parse_args() -> Result<Args, String> {
             "--seed" => a.seed = num(&flag, value()?)?,
             "--dir" => a.dir = Some(PathBuf::from(value()?)),
             "--reuse" => a.reuse = true,
+            "--int8" => a.options.int8_quantization = true,
+            "--segments" => a.options.target_segments = Some(num(&flag, value()?)?),
             "--m" => a.options.m = num(&flag, value()?)?,
             "--payload-m" => a.options.payload_m = Some(num(&flag, value()?)?),
             "--ef-construct" => a.options.ef_construct = num(&flag, value()?)?,
@@ -96,7 +98,7 @@ fn parse_args() -> Result<Args, String> {
                     "usage: vector-bench [--n 100000] [--dim 384] [--clusters 2000] \
                      [--noise 0.5] [--queries 200] [--batch 1000] [--seed 7] [--dir PATH] \
                      [--reuse] [--m 16] [--payload-m M] [--ef-construct 128] [--ef 128] [--full-scan-kb 10000] \
-                     [--max-segment-kb KB] [--acorn 0.4|off]"
+                     [--max-segment-kb KB] [--segments N] [--int8] [--acorn 0.4|off]"
                         .into(),
                 );
             }
@@ -414,8 +416,13 @@ async fn run(a: Args) -> Result<(), Box<dyn std::error::Error>> {
         dir_size(&dir) as f64 / 1e9,
     );
     println!(
-        "payload_m {:?}, full_scan_threshold {} KB, ACORN max selectivity {:?}\n",
-        o.payload_m, o.full_scan_threshold_kb, o.acorn_max_selectivity
+        "payload_m {:?}, full_scan_threshold {} KB, ACORN max selectivity {:?}, int8 {}, target segments {:?}, max segment {:?} KB\n",
+        o.payload_m,
+        o.full_scan_threshold_kb,
+        o.acorn_max_selectivity,
+        o.int8_quantization,
+        o.target_segments,
+        o.max_segment_size_kb
     );
     println!("| upsert (points/s) | optimize (s) |");
     println!("| ---: | ---: |");

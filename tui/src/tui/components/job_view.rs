@@ -28,10 +28,12 @@ use crate::tui::format::{age, bar, percent, short_id, spec_fields, truncate_end}
 const CANCEL: KeyHelp = key("c", "cancel this job", Some(("c", "cancel")));
 const RETRY: KeyHelp = key("r", "retry this job", Some(("r", "retry")));
 const BACK: KeyHelp = key("Esc", "back to the jobs list", Some(("Esc", "back")));
+const SHORTLIST: KeyHelp = key("S", "ranked shortlist, groups", Some(("S", "shortlist")));
 
 /// The keys of the job view whichever pane shows, for the help.
 const JOB_KEYS: &[KeyHelp] = &[
     key("Tab p", "switch log / products", None),
+    SHORTLIST,
     CANCEL,
     RETRY,
     BACK,
@@ -46,6 +48,7 @@ const LOG_KEYS: &[KeyHelp] = &[
     log_pane::KEYS[3],
     CANCEL,
     RETRY,
+    SHORTLIST,
     BACK,
 ];
 
@@ -59,6 +62,7 @@ const PRODUCT_KEYS: &[KeyHelp] = &[
     products_table::KEYS[4],
     CANCEL,
     RETRY,
+    SHORTLIST,
     BACK,
 ];
 
@@ -302,6 +306,9 @@ impl JobView {
         Line::from(vec![
             Span::styled(" Tab", ctx.theme.key()),
             Span::styled(other, ctx.theme.dim()),
+            Span::styled("· ", ctx.theme.dim()),
+            Span::styled("S", ctx.theme.key()),
+            Span::styled(" shortlist ", ctx.theme.dim()),
         ])
     }
 
@@ -439,6 +446,7 @@ impl Component for JobView {
             }
             KeyCode::Char('c') => Outcome::Msg(Msg::Cancel(id)),
             KeyCode::Char('r') => Outcome::Msg(Msg::Retry(id)),
+            KeyCode::Char('S') => Outcome::Msg(Msg::OpenShortlist(id)),
             KeyCode::Esc | KeyCode::Backspace => Outcome::Msg(Msg::Back),
             _ if self.focus == Pane::Products => Outcome::Ignored,
             _ => {

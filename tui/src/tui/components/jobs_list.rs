@@ -15,9 +15,11 @@ use crate::tui::format::{age, percent, short_id};
 const KEYS: &[KeyHelp] = &[
     key("↑↓ k j", "select a job", Some(("↑↓", "select"))),
     key("Enter", "open job and live log", Some(("Enter", "open"))),
-    key("n", "new search", Some(("n", "new search"))),
+    key("n", "new search", Some(("n", "new"))),
+    key("/ f", "find products seen before", Some(("/", "find"))),
     key("c", "cancel selected job", Some(("c", "cancel"))),
     key("r", "retry failed/cancelled", Some(("r", "retry"))),
+    key("S", "selected job's shortlist", None),
     key("PgUp PgDn", "page up / down", None),
     key("Home End", "first / last job", None),
 ];
@@ -189,6 +191,8 @@ impl Component for JobsList {
             KeyCode::End | KeyCode::Char('G') => self.move_by(isize::MAX),
             KeyCode::Enter => return self.selected_msg(Msg::OpenJob),
             KeyCode::Char('n') => return Outcome::Msg(Msg::OpenForm),
+            KeyCode::Char('/' | 'f') => return Outcome::Msg(Msg::OpenFind),
+            KeyCode::Char('S') => return self.selected_msg(Msg::OpenShortlist),
             KeyCode::Char('c') => return self.selected_msg(Msg::Cancel),
             KeyCode::Char('r') => return self.selected_msg(Msg::Retry),
             _ => return Outcome::Ignored,

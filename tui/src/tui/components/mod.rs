@@ -1,16 +1,23 @@
 //! The pieces of the screen. Each one keeps its own state, draws itself into
 //! the area it is given and handles the keys that reach it.
 
+pub mod find_table;
+pub mod find_view;
 pub mod help;
 pub mod job_view;
 pub mod jobs_list;
+pub mod line_input;
 pub mod log_buffer;
 pub mod log_pane;
+pub mod price_chart;
 pub mod product_order;
 pub mod product_popup;
 pub mod products_table;
 pub mod screenshot;
 pub mod search_form;
+pub mod shortlist_groups;
+pub mod shortlist_ranked;
+pub mod shortlist_view;
 pub mod status_line;
 
 #[cfg(test)]
@@ -26,6 +33,7 @@ use ratatui_image::picker::Picker;
 use uuid::Uuid;
 
 use super::theme::Theme;
+use crate::query::FindQuery;
 
 /// What a component needs to know about the world to draw itself.
 #[derive(Debug, Clone, Copy)]
@@ -72,6 +80,13 @@ pub enum Msg {
     Retry(JobId),
     /// The screenshot of this product is wanted and not here yet.
     FetchScreenshot(Uuid),
+    OpenFind,
+    /// Run this query (its job scope still to resolve).
+    Find(Box<FindQuery>),
+    /// Show this job's shortlist, fetching it.
+    OpenShortlist(JobId),
+    /// Fetch the shortlist shown again.
+    ReloadShortlist(JobId),
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,8 +1,10 @@
 //! `find`: products the organization has seen, by meaning and by
 //! constraint. Candidates come from the lexical index (Postgres full text)
 //! and, when an embedder and a vector store are configured, from vector
-//! similarity; the two rankings are fused, then every constraint is checked
-//! exactly against Postgres (prices converted with the dated rates).
+//! similarity; the two rankings are fused, constraints the text states in
+//! words ("under 300", "27 inch") move what meets them up, then every
+//! constraint given as a flag is checked exactly against Postgres (prices
+//! converted with the dated rates).
 
 use std::collections::HashMap;
 
@@ -17,6 +19,8 @@ use rust_decimal::prelude::ToPrimitive;
 use uuid::Uuid;
 
 use crate::db::{Database, DbError};
+
+mod stated;
 use crate::ranking::specs::{Verdict, check};
 
 /// Candidates taken from each ranking before fusion and filtering.
@@ -24,26 +28,51 @@ const CANDIDATES: usize = 200;
 /// Reciprocal-rank-fusion constant (Cormack et al.; 60 is the usual choice).
 const RRF_K: f32 = 60.0;
 
-/// How two rankings become one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How two rankings become one (`search.fusion` in the config). The
+/// default is the one that won `retrieval-bench` (docs/benchmarks.md).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Fusion {
     /// Sum of 1 / (k + rank) over the rankings a product is in.
+    #[serde(rename = "rrf")]
     ReciprocalRank,
-    /// Scores scaled to 0..1 within each ranking, then averaged.
+    #[default]
+    #[serde(rename = "weighted")]
+    /// Scores scaled to 0..1 within each ranking, then a convex combination
+    /// (`search.lexical_weight` for the lexical ranking).
     Weighted,
 }
 
-/// Ids by fused score, best first.
-pub fn fuse(rankings: &[Vec<(Uuid, f32)>], fusion: Fusion) -> Vec<(Uuid, f32)> {
+impl std::str::FromStr for Fusion {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "rrf" => Ok(Fusion::ReciprocalRank),
+            "weighted" => Ok(Fusion::Weighted),
+            other => Err(format!("{other:?}: the fusions are rrf and weighted")),
+        }
+    }
+}
+
+/// Ids by fused score, best first. Either ranking may be empty (a search by
+/// words only or by meaning only). `lexical_weight` (0..=1) is the share of
+/// the lexical ranking in [`Fusion::Weighted`]; the vector ranking gets the
+/// rest. Reciprocal-rank fusion weighs both alike.
+pub fn fuse(
+    lexical: &[(Uuid, f32)],
+    vector: &[(Uuid, f32)],
+    fusion: Fusion,
+    lexical_weight: f32,
+) -> Vec<(Uuid, f32)> {
     let mut scores: HashMap<Uuid, f32> = HashMap::new();
-    for ranking in rankings {
+    let lexical_weight = lexical_weight.clamp(0.0, 1.0);
+    for (ranking, weight) in [(lexical, lexical_weight), (vector, 1.0 - lexical_weight)] {
         let top = ranking.first().map_or(0.0, |r| r.1);
         let bottom = ranking.last().map_or(0.0, |r| r.1);
         for (rank, (id, score)) in ranking.iter().enumerate() {
             let add = match fusion {
                 Fusion::ReciprocalRank => 1.0 / (RRF_K + rank as f32 + 1.0),
-                Fusion::Weighted if top > bottom => (score - bottom) / (top - bottom),
-                Fusion::Weighted => 1.0,
+                Fusion::Weighted if top > bottom => weight * (score - bottom) / (top - bottom),
+                Fusion::Weighted => weight,
             };
             *scores.entry(*id).or_default() += add;
         }
@@ -169,10 +198,12 @@ impl Finder<'_> {
         organization_id: Uuid,
         request: &FindRequest,
         fusion: Fusion,
+        lexical_weight: f32,
     ) -> Result<Vec<Found>, ApiError> {
-        let mut rankings = Vec::new();
+        let mut lexical = Vec::new();
+        let mut vector = Vec::new();
         if request.mode != SearchMode::Vector {
-            let lexical = self
+            lexical = self
                 .db
                 .lexical_search(
                     organization_id,
@@ -184,7 +215,6 @@ impl Finder<'_> {
                 )
                 .await
                 .map_err(db_error)?;
-            rankings.push(lexical);
         }
         if request.mode != SearchMode::Lexical {
             match self.semantic {
@@ -209,11 +239,10 @@ impl Finder<'_> {
                         price_base_min: request.min_price.and_then(to_base).map(|v| v * 0.99),
                         price_base_max: request.max_price.and_then(to_base).map(|v| v * 1.01),
                     };
-                    let hits = semantic
+                    vector = semantic
                         .search(&filter, &request.text, CANDIDATES)
                         .await
                         .map_err(|e| ApiError::Unavailable(e.to_string()))?;
-                    rankings.push(hits);
                 }
                 None if request.mode == SearchMode::Vector => {
                     return Err(ApiError::Unavailable(format!(
@@ -224,7 +253,7 @@ impl Finder<'_> {
                 None => {}
             }
         }
-        let fused = fuse(&rankings, fusion);
+        let mut fused = fuse(&lexical, &vector, fusion, lexical_weight);
         let ids: Vec<Uuid> = fused.iter().map(|(id, _)| *id).collect();
         let mut products: HashMap<Uuid, Product> = self
             .db
@@ -234,6 +263,12 @@ impl Finder<'_> {
             .into_iter()
             .map(|p| (p.id, p))
             .collect();
+        let stated = stated::Stated::read(&request.text, Utc::now().date_naive());
+        if !stated.is_empty() {
+            stated::rerank(&mut fused, |id| {
+                products.get(&id).and_then(|p| stated.fit(p, self.rates))
+            });
+        }
         let mut found = Vec::new();
         for (id, score) in fused {
             let Some(product) = products.remove(&id) else {
@@ -277,11 +312,22 @@ mod tests {
         let (a, b, c) = (Uuid::from_u128(1), Uuid::from_u128(2), Uuid::from_u128(3));
         let lexical = vec![(a, 0.9), (b, 0.5), (c, 0.1)];
         let vector = vec![(b, 0.8), (c, 0.7), (a, 0.1)];
-        let rrf = fuse(&[lexical.clone(), vector.clone()], Fusion::ReciprocalRank);
+        let rrf = fuse(&lexical, &vector, Fusion::ReciprocalRank, 0.5);
         assert_eq!(rrf[0].0, b, "{rrf:?}");
-        let weighted = fuse(&[lexical, vector], Fusion::Weighted);
+        let weighted = fuse(&lexical, &vector, Fusion::Weighted, 0.5);
         assert_eq!(weighted[0].0, b, "{weighted:?}");
-        assert!(fuse(&[], Fusion::Weighted).is_empty());
+        assert!(fuse(&[], &[], Fusion::Weighted, 0.5).is_empty());
+        // Words first: the lexical winner leads once its share is large enough.
+        let words_first = fuse(&lexical, &vector, Fusion::Weighted, 0.8);
+        assert_eq!(words_first[0].0, a, "{words_first:?}");
+        // One ranking alone keeps its order under either fusion.
+        for fusion in [Fusion::ReciprocalRank, Fusion::Weighted] {
+            let alone: Vec<Uuid> = fuse(&[], &vector, fusion, 0.6)
+                .iter()
+                .map(|r| r.0)
+                .collect();
+            assert_eq!(alone, vec![b, c, a]);
+        }
     }
 
     #[test]

@@ -81,4 +81,7 @@ pub trait Procura {
     /// Adds a source, or replaces the one with the same name.
     async fn add_source(source: Source) -> Result<Source, ApiError>;
     async fn remove_source(name: String) -> Result<(), ApiError>;
+    /// The organization's model usage (rows and sums by day, service, model
+    /// and job), this month's budget and the rate limit.
+    async fn usage(query: crate::usage::UsageQuery) -> Result<crate::usage::UsageReport, ApiError>;
 }

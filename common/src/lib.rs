@@ -15,10 +15,11 @@ pub mod source;
 pub mod spec;
 pub mod text;
 pub mod transport;
+pub mod usage;
 pub mod user;
 
 /// Bumped whenever a call or a type on the wire changes incompatibly.
-pub const PROTOCOL_VERSION: u32 = 3;
+pub const PROTOCOL_VERSION: u32 = 4;
 
 /// The version of the crates, reported by `hello` and `status`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -46,6 +46,146 @@ pub struct Config {
     pub currency: procura_common::money::RateTable,
     /// Search by meaning: the embedder and the vector store.
     pub search: crate::semantic::SearchConfig,
+    /// Model calls.
+    pub llm: LlmConfig,
+}
+
+/// `[llm]`. The budget and rate limit keys are every organization's
+/// defaults; a row in the `llm_limits` table overrides them for one
+/// organization, column by column.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LlmConfig {
+    // the endpoint
+    /// An OpenAI-compatible endpoint with `/v1` (OpenAI, vLLM, Ollama,
+    /// llama.cpp's server); unset: the offline provider does everything.
+    pub base_url: Option<String>,
+    /// Better in `PROCURA_LLM_API_KEY` or the systemd credential
+    /// `llm_api_key`; never logged.
+    pub api_key: Option<ApiKey>,
+    /// Set when the key came from `PROCURA_LLM_API_KEY`, which wins over a
+    /// systemd credential; a key in the file loses to one.
+    #[serde(skip)]
+    pub api_key_from_env: bool,
+    /// The default model of every task.
+    pub model: String,
+    pub plan_model: Option<String>,
+    pub vision_model: Option<String>,
+    pub draft_model: Option<String>,
+    pub reply_model: Option<String>,
+    /// The limit on one attempt of one call.
+    pub timeout_ms: u64,
+    /// Calls in flight at once, across jobs.
+    pub max_concurrent_calls: usize,
+    /// Attempts per call (429, 5xx and timeouts are retried).
+    pub max_attempts: u32,
+    /// Price per million tokens by model, in `price_currency`.
+    pub prices: procura_llm::PriceTable,
+    pub price_currency: String,
+    // budgets and rate limits
+    /// Spend cap per calendar month (UTC), in `budget_currency`; unset: none.
+    pub monthly_budget: Option<rust_decimal::Decimal>,
+    pub budget_currency: String,
+    /// Model calls per minute (a token bucket shared by every daemon on
+    /// the database); unset: no limit.
+    pub requests_per_minute: Option<u32>,
+    /// What a job does once the budget is spent: `offline` or `pause`.
+    pub on_budget_exhausted: procura_common::usage::OnBudgetExhausted,
+}
+
+impl Default for LlmConfig {
+    fn default() -> Self {
+        LlmConfig {
+            base_url: None,
+            api_key: None,
+            api_key_from_env: false,
+            model: "gpt-4o-mini".into(),
+            plan_model: None,
+            vision_model: None,
+            draft_model: None,
+            reply_model: None,
+            timeout_ms: 60_000,
+            max_concurrent_calls: 4,
+            max_attempts: 4,
+            prices: default_prices(),
+            price_currency: "USD".into(),
+            monthly_budget: None,
+            budget_currency: "USD".into(),
+            requests_per_minute: None,
+            on_budget_exhausted: Default::default(),
+        }
+    }
+}
+
+/// An API key: read from the config, never shown.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct ApiKey(String);
+
+impl ApiKey {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("<redacted>")
+    }
+}
+
+/// List prices in USD per million tokens as published in November 2026;
+/// set `[llm.prices]` to what your provider charges.
+fn default_prices() -> procura_llm::PriceTable {
+    let mut prices = procura_llm::PriceTable::new();
+    for (model, input, output) in [("gpt-4o-mini", "0.15", "0.60"), ("gpt-4o", "2.50", "10.00")] {
+        if let (Ok(input), Ok(output)) = (input.parse(), output.parse()) {
+            prices.insert(model, procura_llm::ModelPrice { input, output });
+        }
+    }
+    prices
+}
+
+impl LlmConfig {
+    fn validate(&self) -> Result<(), ConfigError> {
+        if let Some(url) = &self.base_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(ConfigError::Invalid(format!(
+                "llm.base_url must be an http(s) URL such as http://127.0.0.1:8080/v1, not {url:?}"
+            )));
+        }
+        if self.model.trim().is_empty() {
+            return Err(ConfigError::Invalid("llm.model must not be empty".into()));
+        }
+        if self.timeout_ms < 100 || self.max_concurrent_calls == 0 || self.max_attempts == 0 {
+            return Err(ConfigError::Invalid(
+                "llm.timeout_ms must be at least 100, llm.max_concurrent_calls and \
+                 llm.max_attempts at least 1"
+                    .into(),
+            ));
+        }
+        if self.monthly_budget.is_some_and(|b| b.is_sign_negative()) {
+            return Err(ConfigError::Invalid(
+                "llm.monthly_budget must not be negative".into(),
+            ));
+        }
+        let code = &self.budget_currency;
+        if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(ConfigError::Invalid(format!(
+                "llm.budget_currency must be an ISO 4217 code such as USD, not {code:?}"
+            )));
+        }
+        if self
+            .requests_per_minute
+            .is_some_and(|r| r == 0 || r > 1_000_000)
+        {
+            return Err(ConfigError::Invalid(
+                "llm.requests_per_minute must be between 1 and 1000000".into(),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// The browser pool. Unset fields take the embedded defaults: Debian's
@@ -141,6 +281,7 @@ impl Default for Config {
             browser: BrowserSection::default(),
             currency: procura_common::money::RateTable::default(),
             search: crate::semantic::SearchConfig::default(),
+            llm: LlmConfig::default(),
         }
     }
 }
@@ -268,6 +409,28 @@ impl Config {
         if let Some(v) = get("PROCURA_SEARCH_LEXICAL_WEIGHT") {
             self.search.lexical_weight = parse("PROCURA_SEARCH_LEXICAL_WEIGHT", v)?;
         }
+        if let Some(v) = get("PROCURA_LLM_BASE_URL") {
+            self.llm.base_url = Some(v);
+        }
+        if let Some(v) = get("PROCURA_LLM_API_KEY") {
+            self.llm.api_key = Some(ApiKey(v));
+            self.llm.api_key_from_env = true;
+        }
+        if let Some(v) = get("PROCURA_LLM_MODEL") {
+            self.llm.model = v;
+        }
+        if let Some(v) = get("PROCURA_LLM_MONTHLY_BUDGET") {
+            self.llm.monthly_budget = Some(parse("PROCURA_LLM_MONTHLY_BUDGET", v)?);
+        }
+        if let Some(v) = get("PROCURA_LLM_BUDGET_CURRENCY") {
+            self.llm.budget_currency = v.trim().to_ascii_uppercase();
+        }
+        if let Some(v) = get("PROCURA_LLM_REQUESTS_PER_MINUTE") {
+            self.llm.requests_per_minute = Some(parse("PROCURA_LLM_REQUESTS_PER_MINUTE", v)?);
+        }
+        if let Some(v) = get("PROCURA_LLM_ON_BUDGET_EXHAUSTED") {
+            self.llm.on_budget_exhausted = parse("PROCURA_LLM_ON_BUDGET_EXHAUSTED", v)?;
+        }
         Ok(())
     }
 
@@ -278,6 +441,7 @@ impl Config {
     }
 
     pub fn validate(&self) -> Result<(), ConfigError> {
+        self.llm.validate()?;
         self.currency
             .validate()
             .map_err(|e| ConfigError::Invalid(format!("[currency]: {e}")))?;
@@ -374,5 +538,60 @@ mod tests {
         std::fs::write(&path, "[jobs]\nwokers = 8\n").unwrap();
         let err = Config::from_file(&path).unwrap_err().to_string();
         assert!(err.contains("wokers"), "{err}");
+    }
+
+    #[test]
+    fn llm_budget_and_rate_limit_from_file_and_env() {
+        use procura_common::usage::OnBudgetExhausted;
+        let mut config: Config = toml::from_str(
+            "[llm]\nmonthly_budget = \"50.00\"\nbudget_currency = \"EUR\"\n\
+             requests_per_minute = 60\non_budget_exhausted = \"pause\"\n",
+        )
+        .unwrap();
+        config.validate().unwrap();
+        assert_eq!(
+            config.llm.monthly_budget,
+            Some(rust_decimal::Decimal::new(50, 0))
+        );
+        assert_eq!(config.llm.budget_currency, "EUR");
+        assert_eq!(config.llm.requests_per_minute, Some(60));
+        assert_eq!(config.llm.on_budget_exhausted, OnBudgetExhausted::Pause);
+        assert_eq!(Config::default().llm.budget_currency, "USD");
+        assert_eq!(Config::default().llm.monthly_budget, None);
+
+        let env = |name: &str| {
+            let v = match name {
+                "PROCURA_LLM_MONTHLY_BUDGET" => "12.5",
+                "PROCURA_LLM_BUDGET_CURRENCY" => "gbp",
+                "PROCURA_LLM_REQUESTS_PER_MINUTE" => "20",
+                "PROCURA_LLM_ON_BUDGET_EXHAUSTED" => "offline",
+                _ => return None,
+            };
+            Some(v.to_string())
+        };
+        config.apply_env(env).unwrap();
+        config.validate().unwrap();
+        assert_eq!(
+            config.llm.monthly_budget,
+            Some(rust_decimal::Decimal::new(125, 1))
+        );
+        assert_eq!(config.llm.budget_currency, "GBP");
+        assert_eq!(config.llm.requests_per_minute, Some(20));
+        assert_eq!(config.llm.on_budget_exhausted, OnBudgetExhausted::Offline);
+
+        let err = config
+            .apply_env(|n| (n == "PROCURA_LLM_ON_BUDGET_EXHAUSTED").then(|| "stop".into()))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("PROCURA_LLM_ON_BUDGET_EXHAUSTED"), "{err}");
+        for bad in [
+            "[llm]\nmonthly_budget = \"-1\"\n",
+            "[llm]\nbudget_currency = \"dollars\"\n",
+            "[llm]\nrequests_per_minute = 0\n",
+        ] {
+            let c: Config = toml::from_str(bad).unwrap();
+            assert!(c.validate().is_err(), "{bad}");
+        }
+        assert!(toml::from_str::<Config>("[llm]\non_budget_exhausted = \"stop\"\n").is_err());
     }
 }

@@ -8,11 +8,13 @@ pub mod config;
 pub mod db;
 pub mod find;
 pub mod hub;
+pub mod llm;
 pub mod ranking;
 pub mod semantic;
 pub mod server;
 pub mod socket;
 pub mod sources;
+pub mod usage;
 
 use std::future::Future;
 use std::os::unix::fs::DirBuilderExt;
@@ -219,6 +221,14 @@ async fn serve_on_database(
     )?);
     let busy = Arc::new(AtomicU32::new(0));
     let blobs = blobs::BlobStore::new(config.state_dir.join("blobs"));
+    let gate = usage::UsageGate::new(
+        db.clone(),
+        usage::Limits::from(&config.llm),
+        config.currency.clone(),
+    );
+    let models = llm::Models::from_config(&config.llm, gate)
+        .map_err(|e| DaemonError::Config(config::ConfigError::Invalid(format!("[llm]: {e}"))))?;
+    tracing::info!(model = %models.describe(), "language model");
     let services = Arc::new(agent::services::Services::new(
         sources,
         blobs,
@@ -226,6 +236,7 @@ async fn serve_on_database(
         config.currency.clone(),
         config.search.clone(),
         config.state_dir.clone(),
+        models,
     ));
     let runner = Runner {
         db: db.clone(),

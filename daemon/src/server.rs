@@ -486,6 +486,24 @@ impl Procura for Session {
             .await
             .map_err(sources_error)
     }
+
+    async fn usage(
+        self,
+        _: Context,
+        query: procura_common::usage::UsageQuery,
+    ) -> Result<procura_common::usage::UsageReport, ApiError> {
+        let user = self.operator().await?;
+        query.validate().map_err(ApiError::InvalidRequest)?;
+        if let Some(job) = query.job {
+            self.job_for(user, job).await?;
+        }
+        self.shared
+            .services
+            .usage
+            .report(user.organization_id, &query)
+            .await
+            .map_err(internal)
+    }
 }
 
 fn sources_error(e: crate::sources::SourcesError) -> ApiError {

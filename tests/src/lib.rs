@@ -379,3 +379,25 @@ pub async fn transcript(client: &ProcuraClient, id: JobId) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// Serves `app` on a loopback port from a thread and runtime of its own, so
+/// blocking CLI calls in a test never starve it; for the small local
+/// servers that stand in for a paid API.
+pub fn serve_on_loopback(app: axum::Router) -> std::net::SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("test server runtime");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind a loopback port");
+            tx.send(listener.local_addr().expect("local address"))
+                .expect("send the address");
+            axum::serve(listener, app).await.expect("serve");
+        });
+    });
+    rx.recv().expect("the test server starts")
+}

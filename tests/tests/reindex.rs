@@ -93,27 +93,13 @@ async fn embeddings(
     .into_response()
 }
 
-/// Serves the fake endpoint on its own thread and runtime, so the blocking
-/// CLI calls of the test never starve it.
 fn start_fake() -> (SocketAddr, Seen) {
     let seen: Seen = Arc::default();
     let state = seen.clone();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            let app = Router::new()
-                .route("/v1/embeddings", post(embeddings))
-                .with_state(state);
-            axum::serve(listener, app).await.unwrap();
-        });
-    });
-    (rx.recv().unwrap(), seen)
+    let app = Router::new()
+        .route("/v1/embeddings", post(embeddings))
+        .with_state(state);
+    (procura_e2e::serve_on_loopback(app), seen)
 }
 
 fn ids(found: &Value) -> BTreeSet<String> {

@@ -22,6 +22,10 @@ pub struct Services {
     /// Opened on first use; a failure is kept (with its reason) so every
     /// job says why it ranks without meaning, until procurad restarts.
     semantic: OnceCell<Result<crate::semantic::Semantic, String>>,
+    /// Admits and records model calls: budgets and rate limits.
+    pub usage: crate::usage::UsageGate,
+    /// The model, or none (offline), behind the gate.
+    pub models: crate::llm::Models,
 }
 
 impl Services {
@@ -32,6 +36,7 @@ impl Services {
         rates: procura_common::money::RateTable,
         search_config: crate::semantic::SearchConfig,
         state_dir: std::path::PathBuf,
+        models: crate::llm::Models,
     ) -> Services {
         Services {
             sources,
@@ -42,6 +47,8 @@ impl Services {
             semantic: OnceCell::new(),
             browser_config,
             browser: OnceCell::new(),
+            usage: models.gate().clone(),
+            models,
         }
     }
 

@@ -3,6 +3,7 @@
 
 pub mod embedded;
 pub mod jobs;
+pub mod llm_limits;
 pub mod logs;
 pub mod models;
 pub mod products;
@@ -10,6 +11,7 @@ pub mod progress;
 pub mod runs;
 pub mod schema;
 pub mod search;
+pub mod usage;
 pub mod users;
 
 use std::sync::Arc;

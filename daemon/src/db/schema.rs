@@ -180,10 +180,41 @@ diesel::table! {
         model -> Text,
         tokens_in -> Int8,
         tokens_out -> Int8,
-        cost -> Numeric,
-        cost_currency -> Text,
+        cost -> Nullable<Numeric>,
+        currency -> Text,
         job_id -> Nullable<Uuid>,
-        ts -> Timestamptz,
+        created_at -> Timestamptz,
+        task -> Text,
+        outcome -> Text,
+    }
+}
+
+diesel::table! {
+    llm_monthly_spend (organization_id, month, currency) {
+        organization_id -> Uuid,
+        month -> Date,
+        currency -> Text,
+        spent -> Numeric,
+        calls -> Int8,
+    }
+}
+
+diesel::table! {
+    llm_limits (organization_id) {
+        organization_id -> Uuid,
+        monthly_budget -> Nullable<Numeric>,
+        budget_currency -> Nullable<Text>,
+        requests_per_minute -> Nullable<Int4>,
+        on_budget_exhausted -> Nullable<Text>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    llm_rate_buckets (organization_id) {
+        organization_id -> Uuid,
+        tokens -> Float8,
+        refilled_at -> Timestamptz,
     }
 }
 
@@ -242,4 +273,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_usage,
     audit_events,
     shortlist_entries,
+    llm_monthly_spend,
+    llm_limits,
+    llm_rate_buckets,
 );

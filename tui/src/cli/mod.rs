@@ -4,6 +4,7 @@
 mod find;
 mod follow;
 mod output;
+mod usage;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -80,6 +81,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Model usage of your organization: calls, tokens and cost by day,
+    /// service and model, and this month's budget.
+    Usage(usage::UsageArgs),
     /// Vendor sources: the shops a search visits.
     Sources {
         #[command(subcommand)]
@@ -262,6 +266,15 @@ pub async fn run(socket: Option<PathBuf>, command: Command) -> anyhow::Result<i3
             } else {
                 find::print_shortlist(&shortlist);
             }
+            Ok(0)
+        }
+        Command::Usage(args) => {
+            let job = match &args.job {
+                Some(job) => Some(resolve_job(&client, job).await?),
+                None => None,
+            };
+            let report = client.usage(ctx(), args.query(job)).await??;
+            usage::print(&args, &report)?;
             Ok(0)
         }
         Command::Sources { command } => sources(&client, command).await,

@@ -3,6 +3,7 @@
 //! or the network.
 
 mod rank;
+mod usage;
 
 use std::path::Path;
 
@@ -23,6 +24,7 @@ use super::components::jobs_list::JobsList;
 use super::components::search_form::SearchForm;
 use super::components::shortlist_view::ShortlistView;
 use super::components::status_line::{ConnState, StatusLine};
+use super::components::usage_view::UsageView;
 use super::components::{Component, Ctx, Msg, Outcome, hints_line};
 use super::format::short_id;
 use super::msg::{Action, ActionKind, Update};
@@ -38,6 +40,8 @@ pub enum Screen {
     Find,
     /// A job's shortlist, over the screen it was opened from.
     Shortlist,
+    /// The organization's model usage and budget.
+    Usage,
 }
 
 /// A one-line message in place of the key hints, until the next key.
@@ -58,6 +62,7 @@ pub struct App {
     job_view: JobView,
     find: FindView,
     shortlist: ShortlistView,
+    usage: UsageView,
     /// Where Esc goes from the shortlist: the job view or the jobs list.
     shortlist_from: Screen,
     status: StatusLine,
@@ -85,6 +90,7 @@ impl App {
             job_view: JobView::default(),
             find: FindView::default(),
             shortlist: ShortlistView::default(),
+            usage: UsageView::default(),
             shortlist_from: Screen::Jobs,
             status: StatusLine::new(sanitize(&socket.display().to_string())),
             help: Help::default(),
@@ -126,6 +132,10 @@ impl App {
 
     pub fn shortlist(&self) -> &ShortlistView {
         &self.shortlist
+    }
+
+    pub fn usage(&self) -> &UsageView {
+        &self.usage
     }
 
     pub fn conn(&self) -> &ConnState {
@@ -173,6 +183,10 @@ impl App {
                 vec![everywhere],
                 vec![(self.shortlist.title(), self.shortlist.keys())],
             ),
+            Screen::Usage => (
+                vec![everywhere],
+                vec![(self.usage.title(), self.usage.keys())],
+            ),
         }
     }
 
@@ -219,6 +233,7 @@ impl App {
             Screen::Job => self.job_view.handle_key(key),
             Screen::Find => self.find.handle_key(key),
             Screen::Shortlist => self.shortlist.handle_key(key),
+            Screen::Usage => self.usage.handle_key(key),
         };
         match outcome {
             Outcome::Msg(msg) => self.process(msg),
@@ -245,7 +260,7 @@ impl App {
             Screen::NewSearch => self.form.paste(text),
             Screen::Job => self.job_view.paste(text),
             Screen::Find => self.find.paste(text),
-            Screen::Jobs | Screen::Shortlist => {}
+            Screen::Jobs | Screen::Shortlist | Screen::Usage => {}
         }
         Vec::new()
     }
@@ -294,6 +309,8 @@ impl App {
             Msg::Find(query) => self.run_find(*query),
             Msg::OpenShortlist(id) => self.open_shortlist(id),
             Msg::ReloadShortlist(id) => vec![Action::Shortlist(id)],
+            Msg::OpenUsage => self.open_usage(),
+            Msg::ReloadUsage => vec![Action::Usage(Default::default())],
             Msg::Submit(search) => vec![Action::Submit(search)],
             Msg::FetchScreenshot(id) => vec![Action::Screenshot(id)],
             Msg::Cancel(id) => match self.known_status(id) {
@@ -421,6 +438,7 @@ impl App {
             }
             Update::Found { seq, result } => self.found(seq, result),
             Update::Shortlist { job, result } => self.shortlist_arrived(job, result),
+            Update::Usage(result) => self.usage_arrived(result),
             Update::Error(e) => self.say(sanitize(&e), true),
             Update::Terminate => return vec![Action::Quit],
         }
@@ -434,6 +452,7 @@ impl App {
             Screen::Job => &self.job_view,
             Screen::Find => &self.find,
             Screen::Shortlist => &self.shortlist,
+            Screen::Usage => &self.usage,
         }
     }
 
@@ -444,6 +463,7 @@ impl App {
             (Screen::Job, Some(id)) => format!("Job {}", short_id(id)),
             (Screen::NewSearch, _) => "New search".into(),
             (Screen::Find, _) => "Find".into(),
+            (Screen::Usage, _) => "Usage".into(),
             (Screen::Shortlist, _) => match self.shortlist.job() {
                 Some(id) => format!("Job {} › Shortlist", short_id(id)),
                 None => "Shortlist".into(),

@@ -23,6 +23,7 @@ pub mod network;
 pub mod sanitize;
 pub mod terminal;
 pub mod theme;
+pub mod usage_text;
 
 #[cfg(test)]
 mod app_products_tests;
@@ -46,6 +47,8 @@ mod rank_snapshot_tests;
 mod snapshot_tests;
 #[cfg(test)]
 mod test_support;
+#[cfg(test)]
+mod usage_snapshot_tests;
 
 use std::io::{self, IsTerminal};
 use std::path::PathBuf;

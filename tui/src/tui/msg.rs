@@ -11,6 +11,7 @@ use procura_common::job::{Job, JobId, JobStatus, SubmitSearch};
 use procura_common::log::LogEntry;
 use procura_common::product::Product;
 use procura_common::rank::{FindRequest, Found, Shortlist};
+use procura_common::usage::{UsageQuery, UsageReport};
 use uuid::Uuid;
 
 /// Something the app asks for.
@@ -38,6 +39,8 @@ pub enum Action {
     },
     /// Fetch this job's ranked shortlist and its cross-vendor groups.
     Shortlist(JobId),
+    /// Fetch the organization's model usage and budget.
+    Usage(UsageQuery),
 }
 
 /// Which call an [`Update::ActionDone`] or [`Update::ActionFailed`] answers.
@@ -110,6 +113,8 @@ pub enum Update {
         job: JobId,
         result: Result<Shortlist, String>,
     },
+    /// The organization's model usage, or why it could not be fetched.
+    Usage(Result<Box<UsageReport>, String>),
     /// A call failed in a way worth showing, the connection being fine.
     Error(String),
     /// The process was asked to stop (SIGTERM, SIGHUP).

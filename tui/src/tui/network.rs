@@ -4,13 +4,15 @@
 //! list and the daemon status about once a second, long-polls the log of
 //! the job being viewed, lists that job's products when they may have
 //! changed (see [`products::ProductsPoll`]), fetches and decodes product
-//! screenshots, runs finds and fetches shortlists ([`rank`]), and carries
-//! out the app's [`Action`]s. It reports everything as [`Update`]s. The
-//! watch remembers the last seq it delivered, so after a reconnect it asks
-//! for exactly the entries after it.
+//! screenshots, runs finds and fetches shortlists ([`rank`]) and the
+//! usage ([`usage`]), and carries out the app's [`Action`]s. It reports
+//! everything as [`Update`]s. The watch remembers the last seq it
+//! delivered, so after a reconnect it asks for exactly the entries after
+//! it.
 
 pub mod products;
 pub mod rank;
+pub mod usage;
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -211,12 +213,12 @@ impl Worker {
     /// An action while there is no connection: remember what to watch,
     /// refuse the rest.
     fn offline(&mut self, action: Action) {
-        if let Some(answer) = rank::offline(&action) {
+        if let Some(answer) = rank::offline(&action).or_else(|| usage::offline(&action)) {
             self.send(answer);
             return;
         }
         let (kind, job) = match action {
-            Action::Quit | Action::Find { .. } | Action::Shortlist(_) => return,
+            Action::Quit | Action::Find { .. } | Action::Shortlist(_) | Action::Usage(_) => return,
             Action::Watch { job, after_seq } => {
                 self.watch(job, after_seq);
                 return;
@@ -390,6 +392,10 @@ impl Worker {
                     Some(Action::Shortlist(job)) => {
                         let ctx = context_with_timeout(self.cfg.call_timeout);
                         rank::spawn_shortlist(&mut tasks, &client, &self.updates, ctx, job);
+                    }
+                    Some(Action::Usage(query)) => {
+                        let ctx = context_with_timeout(self.cfg.call_timeout);
+                        usage::spawn_usage(&mut tasks, &client, &self.updates, ctx, query);
                     }
                     Some(a) => self.spawn_call(&mut tasks, &client, a),
                 },

@@ -14,6 +14,7 @@ use procura_common::log::{LogEntry, WatchBatch};
 use procura_common::product::Product;
 use procura_common::rank::{FindRequest, Found, Shortlist};
 use procura_common::source::Source;
+use procura_common::usage::{UsageQuery, UsageReport};
 use procura_common::user::{NewUser, User};
 use tarpc::context::Context;
 use tarpc::server::{BaseChannel, Channel};
@@ -45,6 +46,9 @@ pub(super) struct State {
     pub(super) find_requests: Vec<FindRequest>,
     /// The shortlists there are.
     pub(super) shortlists: Vec<Shortlist>,
+    /// What usage answers (an error when `None`), and every query.
+    pub(super) usage: Option<UsageReport>,
+    pub(super) usage_queries: Vec<UsageQuery>,
 }
 
 #[derive(Clone, Default)]
@@ -218,6 +222,15 @@ impl Procura for Fake {
     async fn remove_source(self, _: Context, name: String) -> Result<(), ApiError> {
         self.with(|s| s.sources.retain(|x| x.name != name));
         Ok(())
+    }
+
+    async fn usage(self, _: Context, query: UsageQuery) -> Result<UsageReport, ApiError> {
+        self.with(|s| {
+            s.usage_queries.push(query);
+            s.usage
+                .clone()
+                .ok_or_else(|| ApiError::Unavailable("database: connection refused".into()))
+        })
     }
 }
 

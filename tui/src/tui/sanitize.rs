@@ -5,6 +5,7 @@ use procura_common::job::Job;
 use procura_common::product::Product;
 use procura_common::rank::{Found, Money, Shortlist};
 pub use procura_common::text::{is_clean, sanitize};
+use procura_common::usage::UsageReport;
 use serde_json::Value;
 
 /// A copy of `job` whose every string is sanitised.
@@ -120,4 +121,33 @@ pub fn sanitize_shortlist(mut s: Shortlist) -> Shortlist {
         clean(&mut g.why);
     }
     s
+}
+
+/// A copy of a usage report whose every string is sanitised.
+pub fn sanitize_usage(mut r: UsageReport) -> UsageReport {
+    for row in &mut r.rows {
+        clean(&mut row.service);
+        clean(&mut row.task);
+        clean(&mut row.model);
+        clean(&mut row.currency);
+    }
+    for sums in [
+        &mut r.totals,
+        &mut r.by_day,
+        &mut r.by_service,
+        &mut r.by_model,
+        &mut r.by_job,
+    ] {
+        for a in sums.iter_mut() {
+            clean(&mut a.key);
+            clean(&mut a.currency);
+            clean_opt(&mut a.label);
+        }
+    }
+    clean(&mut r.budget.currency);
+    r.budget.unconverted = std::mem::take(&mut r.budget.unconverted)
+        .into_iter()
+        .map(sanitize_money)
+        .collect();
+    r
 }

@@ -19,6 +19,7 @@ pub mod shortlist_groups;
 pub mod shortlist_ranked;
 pub mod shortlist_view;
 pub mod status_line;
+pub mod usage_view;
 
 #[cfg(test)]
 mod products_table_tests;
@@ -87,6 +88,10 @@ pub enum Msg {
     OpenShortlist(JobId),
     /// Fetch the shortlist shown again.
     ReloadShortlist(JobId),
+    /// Show the organization's model usage, fetching it.
+    OpenUsage,
+    /// Fetch the usage shown again.
+    ReloadUsage,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,15 @@
+DROP TABLE llm_rate_buckets;
+DROP TABLE llm_limits;
+DROP TABLE llm_monthly_spend;
+DROP INDEX api_usage_org_job_idx;
+DROP INDEX api_usage_org_created_idx;
+CREATE INDEX api_usage_job_idx ON api_usage (job_id) WHERE job_id IS NOT NULL;
+ALTER TABLE api_usage DROP CONSTRAINT api_usage_tokens_check;
+ALTER TABLE api_usage DROP COLUMN outcome;
+ALTER TABLE api_usage DROP COLUMN task;
+UPDATE api_usage SET cost = 0 WHERE cost IS NULL;
+ALTER TABLE api_usage ALTER COLUMN cost SET DEFAULT 0;
+ALTER TABLE api_usage ALTER COLUMN cost SET NOT NULL;
+ALTER TABLE api_usage RENAME COLUMN currency TO cost_currency;
+ALTER TABLE api_usage RENAME COLUMN created_at TO ts;
+CREATE INDEX api_usage_org_service_ts_idx ON api_usage (organization_id, service, ts);

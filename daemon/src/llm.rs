@@ -115,12 +115,12 @@ impl Models {
             return Outcome::Offline("no model is configured (llm.base_url)".into());
         };
         let model = config.model_for(to_llm_task(task)).to_string();
-        let record = |outcome, tokens_in, tokens_out, cost| CallRecord {
+        let record = |model, outcome, tokens_in, tokens_out, cost| CallRecord {
             organization,
             job,
             service: SERVICE,
             task,
-            model: "",
+            model,
             tokens_in,
             tokens_out,
             cost,
@@ -137,10 +137,8 @@ impl Models {
                     tokio::time::sleep(retry_after).await;
                 }
                 Err(refusal) => {
-                    let refused = CallRecord {
-                        model: &model,
-                        ..record(CallOutcome::Ok, 0, 0, None)
-                    };
+                    // record_refusal sets the outcome from the refusal.
+                    let refused = record(&model, CallOutcome::Ok, 0, 0, None);
                     if let Err(e) = self.gate.record_refusal(&refused, &refusal).await {
                         tracing::warn!(error = %e, "could not record a refused model call");
                     }
@@ -162,15 +160,13 @@ impl Models {
         };
         let used_model = usage.map_or(model.clone(), |u| u.model.clone());
         let cost = usage.and_then(|u| self.prices.cost(u));
-        let row = CallRecord {
-            model: &used_model,
-            ..record(
-                outcome,
-                usage.map_or(0, |u| u.tokens_in),
-                usage.map_or(0, |u| u.tokens_out),
-                cost,
-            )
-        };
+        let row = record(
+            &used_model,
+            outcome,
+            usage.map_or(0, |u| u.tokens_in),
+            usage.map_or(0, |u| u.tokens_out),
+            cost,
+        );
         if let Err(e) = self.gate.record(&row).await {
             tracing::warn!(error = %e, "could not record a model call");
         }

@@ -28,6 +28,8 @@ struct Fake {
     requests: Mutex<Vec<String>>,
     /// Answer with text that is not the schema's JSON.
     garbage: AtomicBool,
+    /// When each accepted request arrived.
+    arrivals: Mutex<Vec<std::time::Instant>>,
 }
 
 /// What the model answers: a budget the request words alone would not give
@@ -91,6 +93,10 @@ async fn chat(
         return reject("the request must be quoted as data after a system prompt");
     }
     fake.requests.lock().unwrap().push(user);
+    fake.arrivals
+        .lock()
+        .unwrap()
+        .push(std::time::Instant::now());
     let content = if fake.garbage.load(Ordering::SeqCst) {
         "Sure! Here are some chairs you might like.".to_string()
     } else {
@@ -121,6 +127,10 @@ fn start_fake() -> (SocketAddr, Arc<Fake>) {
 }
 
 fn daemon(addr: SocketAddr, extra: &[(&str, &str)]) -> Daemon {
+    daemon_with(addr, extra, true, 4)
+}
+
+fn daemon_with(addr: SocketAddr, extra: &[(&str, &str)], demo: bool, workers: u32) -> Daemon {
     let mut env = vec![
         (
             "PROCURA_LLM_BASE_URL".to_string(),
@@ -131,7 +141,8 @@ fn daemon(addr: SocketAddr, extra: &[(&str, &str)]) -> Daemon {
     ];
     env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     Daemon::start(DaemonOptions {
-        demo: true,
+        demo,
+        workers,
         env,
         ..DaemonOptions::default()
     })
@@ -242,5 +253,67 @@ fn a_spent_budget_plans_offline_or_pauses_as_configured() {
     assert!(
         paused.to_string().contains("paused before planning"),
         "{paused}"
+    );
+}
+
+#[test]
+fn twenty_concurrent_jobs_keep_to_the_rate_limit_and_all_get_the_model() {
+    const RPM: usize = 15;
+    let (addr, fake) = start_fake();
+    // No sources: the jobs plan, find nothing to browse and end, so the
+    // model calls are all there is to pace.
+    let rpm = RPM.to_string();
+    let daemon = daemon_with(
+        addr,
+        &[("PROCURA_LLM_REQUESTS_PER_MINUTE", &rpm)],
+        false,
+        20,
+    );
+    let jobs = std::thread::scope(|s| {
+        let jobs: Vec<_> = (0..20)
+            .map(|i| {
+                let daemon = &daemon;
+                s.spawn(move || {
+                    search(
+                        daemon,
+                        &format!("{} ergonomic office chairs under 300 EUR each", i + 2),
+                    )
+                })
+            })
+            .collect();
+        jobs.into_iter()
+            .map(|j| j.join().unwrap())
+            .collect::<Vec<_>>()
+    });
+    for job in &jobs {
+        assert_eq!(job["status"], "succeeded", "{job}");
+        assert!(
+            plan_log(&daemon, job).contains("planning request with"),
+            "{job}"
+        );
+    }
+    let arrivals = fake.arrivals.lock().unwrap().clone();
+    assert_eq!(
+        arrivals.len(),
+        20,
+        "every job planned by the model, none dropped"
+    );
+    // The bucket holds a minute's worth (RPM) and refills one call every
+    // 60/RPM seconds: a burst of RPM, then the rest paced.
+    let first = arrivals[0];
+    let interval = 60.0 / RPM as f64;
+    for (n, at) in arrivals.iter().enumerate() {
+        let elapsed = at.duration_since(first).as_secs_f64();
+        let allowed = RPM as f64 + elapsed / interval + 1.0;
+        assert!(
+            (n + 1) as f64 <= allowed,
+            "call {} at {elapsed:.1} s is over the limit",
+            n + 1
+        );
+    }
+    let last = arrivals[19].duration_since(first).as_secs_f64();
+    assert!(
+        last >= (20 - RPM - 1) as f64 * interval,
+        "the calls past the burst were paced, the last at {last:.1} s"
     );
 }

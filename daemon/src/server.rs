@@ -499,7 +499,8 @@ impl Procura for Session {
         }
         self.shared
             .services
-            .usage
+            .models
+            .gate()
             .report(user.organization_id, &query)
             .await
             .map_err(internal)

@@ -22,9 +22,8 @@ pub struct Services {
     /// Opened on first use; a failure is kept (with its reason) so every
     /// job says why it ranks without meaning, until procurad restarts.
     semantic: OnceCell<Result<crate::semantic::Semantic, String>>,
-    /// Admits and records model calls: budgets and rate limits.
-    pub usage: crate::usage::UsageGate,
-    /// The model, or none (offline), behind the gate.
+    /// The model, or none (offline), behind the usage gate (budgets and
+    /// rate limits; `models.gate()`).
     pub models: crate::llm::Models,
 }
 
@@ -47,7 +46,6 @@ impl Services {
             semantic: OnceCell::new(),
             browser_config,
             browser: OnceCell::new(),
-            usage: models.gate().clone(),
             models,
         }
     }

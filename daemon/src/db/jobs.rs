@@ -248,6 +248,22 @@ impl Database {
     }
 }
 
+/// Whether job `id` exists and is the organization's: what every read of a
+/// job's rows checks first, so another organization's job looks absent.
+pub(crate) async fn owns_job(
+    conn: &mut AsyncPgConnection,
+    organization_id: Uuid,
+    id: JobId,
+) -> DbResult<bool> {
+    let owned: i64 = search_jobs::table
+        .filter(search_jobs::id.eq(id))
+        .filter(search_jobs::organization_id.eq(organization_id))
+        .count()
+        .get_result(conn)
+        .await?;
+    Ok(owned > 0)
+}
+
 async fn lock_status(
     conn: &mut AsyncPgConnection,
     organization_id: Uuid,

@@ -202,13 +202,7 @@ impl Database {
         job: JobId,
     ) -> DbResult<Option<Vec<Product>>> {
         let mut conn = self.conn().await?;
-        let owned: i64 = search_jobs::table
-            .filter(search_jobs::id.eq(job))
-            .filter(search_jobs::organization_id.eq(organization_id))
-            .count()
-            .get_result(&mut conn)
-            .await?;
-        if owned == 0 {
+        if !super::jobs::owns_job(&mut conn, organization_id, job).await? {
             return Ok(None);
         }
         let rows: Vec<(ProductRow, Option<String>)> = products::table

@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use super::products::{ProductRow, to_product};
-use super::schema::{products, search_jobs, shortlist_entries, vendors};
+use super::schema::{products, shortlist_entries, vendors};
 use super::{Database, DbError, DbResult};
 
 /// Most words of a query used for the lexical match.
@@ -169,13 +169,7 @@ impl Database {
         job: JobId,
     ) -> DbResult<Option<Shortlist>> {
         let mut conn = self.conn().await?;
-        let owned: i64 = search_jobs::table
-            .filter(search_jobs::id.eq(job))
-            .filter(search_jobs::organization_id.eq(organization_id))
-            .count()
-            .get_result(&mut conn)
-            .await?;
-        if owned == 0 {
+        if !super::jobs::owns_job(&mut conn, organization_id, job).await? {
             return Ok(None);
         }
         type EntryRow = (

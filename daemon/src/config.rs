@@ -419,6 +419,16 @@ impl Config {
         if let Some(v) = get("PROCURA_LLM_MODEL") {
             self.llm.model = v;
         }
+        for (name, slot) in [
+            ("PROCURA_LLM_PLAN_MODEL", &mut self.llm.plan_model),
+            ("PROCURA_LLM_VISION_MODEL", &mut self.llm.vision_model),
+            ("PROCURA_LLM_DRAFT_MODEL", &mut self.llm.draft_model),
+            ("PROCURA_LLM_REPLY_MODEL", &mut self.llm.reply_model),
+        ] {
+            if let Some(v) = get(name) {
+                *slot = Some(v).filter(|m| !m.trim().is_empty());
+            }
+        }
         if let Some(v) = get("PROCURA_LLM_MONTHLY_BUDGET") {
             self.llm.monthly_budget = Some(parse("PROCURA_LLM_MONTHLY_BUDGET", v)?);
         }
@@ -565,6 +575,7 @@ mod tests {
                 "PROCURA_LLM_BUDGET_CURRENCY" => "gbp",
                 "PROCURA_LLM_REQUESTS_PER_MINUTE" => "20",
                 "PROCURA_LLM_ON_BUDGET_EXHAUSTED" => "offline",
+                "PROCURA_LLM_VISION_MODEL" => "gpt-4o",
                 _ => return None,
             };
             Some(v.to_string())
@@ -578,6 +589,7 @@ mod tests {
         assert_eq!(config.llm.budget_currency, "GBP");
         assert_eq!(config.llm.requests_per_minute, Some(20));
         assert_eq!(config.llm.on_budget_exhausted, OnBudgetExhausted::Offline);
+        assert_eq!(config.llm.vision_model.as_deref(), Some("gpt-4o"));
 
         let err = config
             .apply_env(|n| (n == "PROCURA_LLM_ON_BUDGET_EXHAUSTED").then(|| "stop".into()))

@@ -100,6 +100,18 @@ pub struct Usage {
 pub struct Answer<T> {
     pub value: T,
     pub usage: Option<Usage>,
+    /// Values the model gave that failed a check here (a price that does
+    /// not appear in the text) and were left out of `value`, so the caller
+    /// can say so in its log.
+    pub rejected: Vec<Rejected>,
+}
+
+/// One value the model answered but that was not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub field: &'static str,
+    pub value: String,
+    pub reason: &'static str,
 }
 
 /// A language model behind typed tasks.

@@ -22,7 +22,7 @@ use serde_json::Value;
 
 use crate::transport::{Failure, RetryPolicy, Transport};
 use crate::{
-    Answer, DraftBrief, DraftEmail, Llm, LlmConfig, LlmError, PageEvidence, PageFields,
+    Answer, DraftBrief, DraftEmail, Llm, LlmConfig, LlmError, PageEvidence, PageFields, Rejected,
     ReplyEvidence, ReplyOffer, Task, Usage, clip, price_appears_in_text, prompt, schema,
 };
 
@@ -298,8 +298,15 @@ fn strip_fence(content: &str) -> &str {
     rest.strip_suffix("```").unwrap_or(rest).trim()
 }
 
-/// `Some(n)` only if `n` is written in `text`; logs what it drops.
-fn vouched(n: Option<Decimal>, text: &str, task: Task, field: &str) -> Option<Decimal> {
+/// `Some(n)` only if `n` is written in `text`; what it drops goes into
+/// `rejected` and the log.
+fn vouched(
+    n: Option<Decimal>,
+    text: &str,
+    task: Task,
+    field: &'static str,
+    rejected: &mut Vec<Rejected>,
+) -> Option<Decimal> {
     let n = n?;
     if price_appears_in_text(&n, text) {
         Some(n)
@@ -310,6 +317,11 @@ fn vouched(n: Option<Decimal>, text: &str, task: Task, field: &str) -> Option<De
             value = %n,
             "the model's number does not appear in the text; dropped"
         );
+        rejected.push(Rejected {
+            field,
+            value: n.to_string(),
+            reason: "it does not appear in the text",
+        });
         None
     }
 }
@@ -323,7 +335,11 @@ impl Llm for OpenAiProvider {
         Box::pin(async move {
             let messages = prompt::plan(request_text, today);
             let (value, usage) = self.call::<SearchSpec>(Task::Plan, messages).await?;
-            Ok(Answer { value, usage })
+            Ok(Answer {
+                value,
+                usage,
+                rejected: Vec::new(),
+            })
         })
     }
 
@@ -339,8 +355,19 @@ impl Llm for OpenAiProvider {
             let (mut value, usage) = self
                 .call::<PageFields>(task, prompt::read_page(page))
                 .await?;
-            value.price = vouched(value.price, &page.visible_text, task, "price");
-            Ok(Answer { value, usage })
+            let mut rejected = Vec::new();
+            value.price = vouched(
+                value.price,
+                &page.visible_text,
+                task,
+                "price",
+                &mut rejected,
+            );
+            Ok(Answer {
+                value,
+                usage,
+                rejected,
+            })
         })
     }
 
@@ -358,7 +385,11 @@ impl Llm for OpenAiProvider {
                     usage,
                 });
             }
-            Ok(Answer { value, usage })
+            Ok(Answer {
+                value,
+                usage,
+                rejected: Vec::new(),
+            })
         })
     }
 
@@ -374,10 +405,20 @@ impl Llm for OpenAiProvider {
                 .call::<ReplyOffer>(task, prompt::read_reply(reply))
                 .await?;
             let text = format!("{}\n{}", reply.subject, reply.body);
-            value.unit_price = vouched(value.unit_price, &text, task, "unit_price");
-            value.discount_percent =
-                vouched(value.discount_percent, &text, task, "discount_percent");
-            Ok(Answer { value, usage })
+            let mut rejected = Vec::new();
+            value.unit_price = vouched(value.unit_price, &text, task, "unit_price", &mut rejected);
+            value.discount_percent = vouched(
+                value.discount_percent,
+                &text,
+                task,
+                "discount_percent",
+                &mut rejected,
+            );
+            Ok(Answer {
+                value,
+                usage,
+                rejected,
+            })
         })
     }
 }

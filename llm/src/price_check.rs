@@ -93,7 +93,14 @@ fn is_grouped(groups: &[String], seps: &[char]) -> bool {
         && (middle.iter().all(|g| g.len() == 3) || middle.iter().all(|g| g.len() == 2))
 }
 
+/// Pushes the value of `digits` (an integer part, maybe with `.` and a
+/// fraction). An integer part with a leading zero ("0199", "0800") is a
+/// phone number, a code or a date, never a price, so it has no value.
 fn push_value(digits: &str, out: &mut Vec<Decimal>) {
+    let integer = digits.split('.').next().unwrap_or(digits);
+    if integer.len() > 1 && integer.starts_with('0') {
+        return;
+    }
     if let Ok(d) = Decimal::from_str(digits) {
         out.push(d);
     }
@@ -173,6 +180,9 @@ mod tests {
             ("849", "£8490"),
             ("12.99", "1299"),
             ("300", "no price on this page"),
+            ("199", "call 0800 555 0199"),
+            ("199.00", "Bestellnummer 0199"),
+            ("5", "valid until 05.12."),
         ] {
             assert!(
                 !price_appears_in_text(&d(price), text),

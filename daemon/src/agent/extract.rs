@@ -1,5 +1,6 @@
 //! The `extract` node: reads each visited page's rendered HTML with the
-//! layered extractor and says which layer found each field.
+//! layered extractor and says which layer found each field; the model
+//! reads what markup missed ([`super::vision`]).
 
 use std::collections::BTreeMap;
 
@@ -8,24 +9,32 @@ use procura_extract::{Availability, Extraction};
 use serde_json::json;
 
 use super::browse::VisitedPage;
+use super::vision::{self, VisionLayer};
 use super::{Node, NodeContext, NodeError, NodeOutput};
 use crate::db::products::NewProduct;
 
 pub async fn run(ctx: &mut NodeContext<'_>) -> Result<NodeOutput, NodeError> {
     let pages: Vec<VisitedPage> = ctx.state_of(Node::Browse)?;
+    let with_model = ctx.services.models.is_configured();
+    let mut vision = VisionLayer::new();
     let mut found = Vec::new();
     for page in pages {
         let blobs = ctx.services.blobs.clone();
         let key = page.html_blob.clone();
         let url = page.final_url.clone();
         let read = tokio::task::spawn_blocking(move || {
-            blobs
-                .get(&key)
-                .map(|bytes| procura_extract::extract(&String::from_utf8_lossy(&bytes), Some(&url)))
+            blobs.get(&key).map(|bytes| {
+                let html = String::from_utf8_lossy(&bytes);
+                let extraction = procura_extract::extract(&html, Some(&url));
+                let for_model = (with_model
+                    && vision::wanted(extraction.name.is_some(), extraction.price.is_some()))
+                .then(|| vision::visible_text(&html));
+                (extraction, for_model)
+            })
         })
         .await
         .map_err(|e| NodeError::Fatal(format!("extraction task failed: {e}")))?;
-        let extraction = match read {
+        let (extraction, visible_text) = match read {
             Ok(x) => x,
             Err(e) => {
                 ctx.step(
@@ -37,7 +46,25 @@ pub async fn run(ctx: &mut NodeContext<'_>) -> Result<NodeOutput, NodeError> {
                 continue;
             }
         };
-        if extraction.name.is_none() && extraction.price.is_none() {
+        let mut product = to_product(&page, &extraction);
+        if let Some(text) = visible_text {
+            product = match vision.fill(ctx, &page, text, product).await? {
+                vision::Read::Done(product) => *product,
+                vision::Read::Paused(why) => {
+                    ctx.step(
+                        LogLevel::Warn,
+                        format!("paused: {why}"),
+                        json!({ "url": page.final_url, "paused": true }),
+                    )
+                    .await?;
+                    return Err(NodeError::Fatal(format!(
+                        "paused while reading {}: {why}; `procura retry` resumes the job once the budget allows",
+                        page.final_url
+                    )));
+                }
+            };
+        }
+        if product.title.is_none() && product.price.is_none() {
             ctx.step(
                 LogLevel::Warn,
                 format!("no product found on {}", page.final_url),
@@ -46,7 +73,6 @@ pub async fn run(ctx: &mut NodeContext<'_>) -> Result<NodeOutput, NodeError> {
             .await?;
             continue;
         }
-        let product = to_product(&page, &extraction);
         ctx.step(
             LogLevel::Info,
             describe(&product),

@@ -13,6 +13,7 @@ pub mod plan;
 pub mod rank;
 pub mod runner;
 pub mod services;
+mod vision;
 pub mod worker;
 
 use std::collections::HashMap;

@@ -31,7 +31,7 @@ pub async fn run(ctx: &mut NodeContext<'_>) -> Result<NodeOutput, NodeError> {
         Outcome::Offline(String::new())
     };
     let spec = match by_model {
-        Outcome::Answered { value, model } => {
+        Outcome::Answered { value, model, .. } => {
             ctx.step(
                 LogLevel::Info,
                 format!(

@@ -33,6 +33,9 @@ pub enum Outcome<T> {
     Answered {
         value: T,
         model: String,
+        /// What the model said that failed the provider's checks and is
+        /// not in `value` (for the agent log).
+        rejected: Vec<procura_llm::Rejected>,
     },
     /// Take the offline path; the reason is for the agent log.
     Offline(String),
@@ -174,6 +177,7 @@ impl Models {
             Ok(answer) => Outcome::Answered {
                 value: answer.value,
                 model: used_model,
+                rejected: answer.rejected,
             },
             Err(e) => Outcome::Offline(format!("the model call failed: {e}")),
         }

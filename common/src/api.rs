@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::ApiError;
 use crate::job::{Job, JobFilter, JobId, SubmitSearch};
 use crate::log::WatchBatch;
+use crate::negotiation::{Approval, DraftEdit, Outbound, OutboundAction};
 use crate::product::Product;
 use crate::source::Source;
 use crate::user::{NewUser, User};
@@ -84,4 +85,17 @@ pub trait Procura {
     /// The organization's model usage (rows and sums by day, service, model
     /// and job), this month's budget and the rate limit.
     async fn usage(query: crate::usage::UsageQuery) -> Result<crate::usage::UsageReport, ApiError>;
+    /// Drafts waiting for approval, oldest first; with `job`, that job's.
+    async fn approvals(job: Option<JobId>) -> Result<Vec<Approval>, ApiError>;
+    /// Replaces a draft's subject and body (the operator role).
+    async fn edit_draft(edit: DraftEdit) -> Result<Approval, ApiError>;
+    /// Approves a draft for sending (the approver role).
+    async fn approve(id: uuid::Uuid) -> Result<Approval, ApiError>;
+    /// Rejects a draft with a reason; it is never sent (the approver role).
+    async fn reject(id: uuid::Uuid, reason: String) -> Result<Approval, ApiError>;
+    /// Approved messages and their delivery, newest first.
+    async fn outbox() -> Result<Vec<Outbound>, ApiError>;
+    /// Resends a failed or unknown message, or marks an unknown one sent
+    /// (the approver role).
+    async fn resolve_outbound(id: uuid::Uuid, action: OutboundAction) -> Result<Outbound, ApiError>;
 }

@@ -72,6 +72,10 @@ pub struct SubmitSearch {
     /// Stop after this many products (default 20).
     pub max_results: Option<u32>,
     pub enable_negotiation: bool,
+    /// With negotiation: how many of the shortlist's best vendors get a
+    /// draft (default 3).
+    #[serde(default)]
+    pub max_vendors: Option<u32>,
     /// Names of vendor sources to search; empty means all.
     pub sources: Vec<String>,
 }
@@ -80,12 +84,15 @@ impl SubmitSearch {
     pub const MAX_REQUEST_CHARS: usize = 4000;
     pub const DEFAULT_MAX_RESULTS: u32 = 20;
     pub const MAX_RESULTS_LIMIT: u32 = 1000;
+    pub const DEFAULT_MAX_VENDORS: u32 = 3;
+    pub const MAX_VENDORS_LIMIT: u32 = 20;
 
     pub fn new(request: impl Into<String>) -> Self {
         SubmitSearch {
             request: request.into(),
             max_results: None,
             enable_negotiation: false,
+            max_vendors: None,
             sources: Vec::new(),
         }
     }
@@ -102,6 +109,9 @@ pub struct Job {
     pub spec: Option<SearchSpec>,
     pub max_results: u32,
     pub enable_negotiation: bool,
+    /// How many vendors get a draft when negotiation is on.
+    #[serde(default)]
+    pub max_vendors: u32,
     pub sources: Vec<String>,
     /// Fraction of the graph done, 0.0 to 1.0.
     pub progress: f32,

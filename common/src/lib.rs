@@ -9,6 +9,7 @@ pub mod error;
 pub mod job;
 pub mod log;
 pub mod money;
+pub mod negotiation;
 pub mod product;
 pub mod rank;
 pub mod source;
@@ -19,7 +20,7 @@ pub mod usage;
 pub mod user;
 
 /// Bumped whenever a call or a type on the wire changes incompatibly.
-pub const PROTOCOL_VERSION: u32 = 4;
+pub const PROTOCOL_VERSION: u32 = 5;
 
 /// The version of the crates, reported by `hello` and `status`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

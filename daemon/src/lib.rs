@@ -9,6 +9,7 @@ pub mod db;
 pub mod find;
 pub mod hub;
 pub mod llm;
+pub mod mail;
 pub mod ranking;
 pub mod semantic;
 pub mod server;
@@ -230,13 +231,7 @@ async fn serve_on_database(
         .map_err(|e| DaemonError::Config(config::ConfigError::Invalid(format!("[llm]: {e}"))))?;
     tracing::info!(model = %models.describe(), "language model");
     let services = Arc::new(agent::services::Services::new(
-        sources,
-        blobs,
-        config.browser.pool_config(config.state_dir.join("browser")),
-        config.currency.clone(),
-        config.search.clone(),
-        config.state_dir.clone(),
-        models,
+        sources, blobs, models, config,
     ));
     let runner = Runner {
         db: db.clone(),
@@ -247,6 +242,20 @@ async fn serve_on_database(
     };
     let mut workers =
         agent::worker::spawn_workers(runner, config.jobs.workers, busy.clone(), stop.clone());
+    let transport = mail::transport::Transport::from_config(&config.mail, &config.state_dir)
+        .map_err(|e| DaemonError::Config(config::ConfigError::Invalid(e.to_string())))?;
+    let email_label = transport.describe();
+    let sender = mail::sender::Sender {
+        db: db.clone(),
+        hub: hub.clone(),
+        owner: daemon_id.clone(),
+        transport,
+        from: config.mail.from.clone(),
+        wake: services.outbox_wake.clone(),
+        retry_base: std::time::Duration::from_millis(config.mail.retry_base_ms),
+        lease: std::time::Duration::from_millis(config.mail.claim_lease_ms),
+    };
+    let sender = tokio::spawn(sender.run(stop.clone()));
     let shared = Arc::new(Shared {
         db,
         hub,
@@ -259,7 +268,7 @@ async fn serve_on_database(
             browser: String::new(),
             vector: "none".into(),
             llm: "offline".into(),
-            email: "none".into(),
+            email: email_label,
         },
         queue_counts: Default::default(),
         services: services.clone(),
@@ -286,6 +295,7 @@ async fn serve_on_database(
         workers.abort_all();
     }
     let _ = relay.await;
+    let _ = sender.await;
     if let Ok(services) = Arc::try_unwrap(services) {
         services.shutdown().await;
     }

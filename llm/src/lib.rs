@@ -22,6 +22,7 @@
 //! unusable still reports its tokens through [`LlmError::usage`].
 
 mod config;
+pub mod offline;
 mod openai;
 mod price_check;
 mod pricing;

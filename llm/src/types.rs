@@ -97,6 +97,11 @@ pub struct DraftEmail {
 pub struct ReplyEvidence {
     pub subject: String,
     pub body: String,
+    /// The date the reply was received. Relative delivery terms ("within
+    /// 10 business days", "by Friday") are resolved against it, never
+    /// against the clock, so reading a stored reply again gives the same
+    /// date.
+    pub received_on: NaiveDate,
 }
 
 /// The offer read from a vendor's reply. A term the reply does not state

@@ -225,6 +225,7 @@ fn vendor_reply(body: &str) -> ReplyEvidence {
     ReplyEvidence {
         subject: "Re: Request for quote: 20 × ErgoPro 500".into(),
         body: body.into(),
+        received_on: today(),
     }
 }
 

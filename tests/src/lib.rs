@@ -2,6 +2,7 @@
 //! `procurad` binary in a temp dir (with its private Postgres), runs the real
 //! `procura` binary against it, and waits on conditions, never on sleeps.
 
+pub mod mail;
 pub mod pages;
 
 use std::path::{Path, PathBuf};
@@ -211,6 +212,24 @@ impl Daemon {
         if let Some(mut child) = self.child.take() {
             let _ = child.kill();
             let _ = child.wait();
+        }
+    }
+
+    /// Waits for the daemon to exit by itself (a crash injected with
+    /// `PROCURA_CRASH_AT`), and forgets it.
+    pub fn wait_for_exit(&mut self, limit: Duration) -> std::process::ExitStatus {
+        let mut child = self.child.take().expect("daemon running");
+        let give_up = Instant::now() + limit;
+        loop {
+            if let Some(status) = child.try_wait().expect("wait for procurad") {
+                return status;
+            }
+            assert!(
+                Instant::now() < give_up,
+                "procurad did not exit within {limit:?}:\n{}",
+                self.logs()
+            );
+            std::thread::sleep(Duration::from_millis(10));
         }
     }
 

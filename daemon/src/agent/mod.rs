@@ -5,6 +5,7 @@
 pub mod browse;
 mod browse_source;
 pub mod context;
+pub mod draft;
 pub mod extract;
 pub mod grouping;
 pub mod index;
@@ -23,8 +24,7 @@ use procura_common::spec::SearchSpec;
 use crate::db::DbError;
 pub use context::NodeContext;
 
-/// The nodes of a search job, in order. Later capabilities (browse,
-/// extract, index, rank, draft) are added here.
+/// The nodes of a search job, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Node {
     Plan,
@@ -33,6 +33,8 @@ pub enum Node {
     Normalise,
     Index,
     Rank,
+    /// Only does anything when the job has negotiation on.
+    Draft,
 }
 
 impl Node {
@@ -43,6 +45,7 @@ impl Node {
         Node::Normalise,
         Node::Index,
         Node::Rank,
+        Node::Draft,
     ];
 
     pub fn name(self) -> &'static str {
@@ -53,6 +56,7 @@ impl Node {
             Node::Normalise => "normalise",
             Node::Index => "index",
             Node::Rank => "rank",
+            Node::Draft => "draft",
         }
     }
 
@@ -68,6 +72,7 @@ impl Node {
             Node::Normalise => normalise::run(ctx).await,
             Node::Index => index::run(ctx).await,
             Node::Rank => rank::run(ctx).await,
+            Node::Draft => draft::run(ctx).await,
         }
     }
 }
@@ -81,6 +86,7 @@ pub enum NodeOutput {
     Normalised { products: usize },
     Indexed { products: usize },
     Ranked { kept: usize, excluded: usize },
+    Drafted { drafts: usize },
 }
 
 impl NodeOutput {
@@ -94,6 +100,7 @@ impl NodeOutput {
             NodeOutput::Ranked { kept, excluded } => {
                 Ok(serde_json::json!({ "ranked": kept, "excluded": excluded }))
             }
+            NodeOutput::Drafted { drafts } => Ok(serde_json::json!({ "drafts": drafts })),
         };
         value.unwrap_or_default()
     }

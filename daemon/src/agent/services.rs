@@ -25,28 +25,32 @@ pub struct Services {
     /// The model, or none (offline), behind the usage gate (budgets and
     /// rate limits; `models.gate()`).
     pub models: crate::llm::Models,
+    /// Who negotiation email is from.
+    pub mail: crate::config::MailConfig,
+    /// Wakes this daemon's outbox sender when a message is approved here.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
 }
 
 impl Services {
+    /// Everything the nodes share, from the daemon's configuration.
     pub fn new(
         sources: Arc<Sources>,
         blobs: BlobStore,
-        browser_config: BrowserConfig,
-        rates: procura_common::money::RateTable,
-        search_config: crate::semantic::SearchConfig,
-        state_dir: std::path::PathBuf,
         models: crate::llm::Models,
+        config: &crate::config::Config,
     ) -> Services {
         Services {
             sources,
             blobs,
-            rates,
-            search_config,
-            state_dir,
+            rates: config.currency.clone(),
+            search_config: config.search.clone(),
+            state_dir: config.state_dir.clone(),
             semantic: OnceCell::new(),
-            browser_config,
+            browser_config: config.browser.pool_config(config.state_dir.join("browser")),
             browser: OnceCell::new(),
             models,
+            mail: config.mail.clone(),
+            outbox_wake: Arc::default(),
         }
     }
 

@@ -47,6 +47,11 @@ impl Database {
                     search_jobs::sources.eq(&sources),
                     search_jobs::max_results.eq(max_results as i32),
                     search_jobs::enable_negotiation.eq(search.enable_negotiation),
+                    search_jobs::negotiation_max_vendors.eq(search
+                        .max_vendors
+                        .unwrap_or(SubmitSearch::DEFAULT_MAX_VENDORS)
+                        .clamp(1, SubmitSearch::MAX_VENDORS_LIMIT)
+                        as i32),
                     search_jobs::status.eq(JobStatus::Queued.as_str()),
                 ))
                 .execute(conn)

@@ -6,6 +6,8 @@ pub mod jobs;
 pub mod llm_limits;
 pub mod logs;
 pub mod models;
+pub mod negotiations;
+pub mod outbox;
 pub mod products;
 pub mod progress;
 pub mod runs;

@@ -42,6 +42,7 @@ pub struct JobRow {
     pub execution_seconds: Option<f64>,
     pub products_found: i32,
     pub pages_visited: i32,
+    pub negotiation_max_vendors: i32,
 }
 
 impl JobRow {
@@ -71,6 +72,7 @@ impl JobRow {
             spec,
             max_results: u32::try_from(self.max_results).unwrap_or(0),
             enable_negotiation: self.enable_negotiation,
+            max_vendors: u32::try_from(self.negotiation_max_vendors).unwrap_or(0),
             sources,
             progress: self.progress,
             current_node: self.current_node,

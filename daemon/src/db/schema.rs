@@ -47,6 +47,7 @@ diesel::table! {
         execution_seconds -> Nullable<Float8>,
         products_found -> Int4,
         pages_visited -> Int4,
+        negotiation_max_vendors -> Int4,
     }
 }
 
@@ -136,6 +137,7 @@ diesel::table! {
         status -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        brief -> Jsonb,
     }
 }
 
@@ -154,6 +156,16 @@ diesel::table! {
         sent_at -> Nullable<Timestamptz>,
         error -> Nullable<Text>,
         created_at -> Timestamptz,
+        recipient -> Nullable<Text>,
+        drafted_by -> Nullable<Jsonb>,
+        rejected_reason -> Nullable<Text>,
+        updated_at -> Timestamptz,
+        attempts -> Int4,
+        next_attempt_at -> Nullable<Timestamptz>,
+        claimed_by -> Nullable<Text>,
+        claim_expires_at -> Nullable<Timestamptz>,
+        delivered_by -> Nullable<Text>,
+        handed_over_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -257,6 +269,8 @@ diesel::joinable!(offers -> products (product_id));
 diesel::joinable!(shortlist_entries -> products (product_id));
 diesel::joinable!(shortlist_entries -> search_jobs (job_id));
 diesel::joinable!(negotiation_messages -> negotiations (negotiation_id));
+diesel::joinable!(negotiations -> vendors (vendor_id));
+diesel::joinable!(audit_events -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,

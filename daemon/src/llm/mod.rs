@@ -19,6 +19,9 @@ use uuid::Uuid;
 use crate::config::LlmConfig;
 use crate::usage::{CallRecord, Refusal, Task, UsageGate};
 
+mod offline;
+pub use offline::OfflineProvider;
+
 /// What `api_usage.service` says for calls to the configured endpoint.
 pub const SERVICE: &str = "openai-compatible";
 /// The longest a call waits for the rate limit before the job goes on

@@ -1,8 +1,10 @@
 //! `procura`'s subcommands for scripts. Every one connects, greets the
 //! daemon, does one thing, prints it (as JSON with `--json`) and exits.
 
+pub(crate) mod approvals;
 mod find;
 mod follow;
+mod outbox;
 mod output;
 mod usage;
 
@@ -89,6 +91,11 @@ pub enum Command {
         #[command(subcommand)]
         command: SourcesCommand,
     },
+    #[command(flatten)]
+    Approval(approvals::ApprovalCommand),
+    /// Approved email and its delivery: `outbox`, `outbox resend ID`,
+    /// `outbox mark-sent ID`.
+    Outbox(outbox::OutboxArgs),
     /// Cancel a job (a running one stops at its next node boundary).
     Cancel { job: String },
     /// Re-queue a failed or cancelled job; it resumes from its checkpoints.
@@ -121,6 +128,9 @@ pub struct SearchArgs {
     /// Draft negotiation emails for the best vendors.
     #[arg(long)]
     pub negotiate: bool,
+    /// With --negotiate: how many of the best vendors get a draft (default 3).
+    #[arg(long, requires = "negotiate", value_name = "N")]
+    pub max_vendors: Option<u32>,
     /// Search only these vendor sources (repeatable).
     #[arg(long = "source", value_name = "NAME")]
     pub sources: Vec<String>,
@@ -278,6 +288,16 @@ pub async fn run(socket: Option<PathBuf>, command: Command) -> anyhow::Result<i3
             Ok(0)
         }
         Command::Sources { command } => sources(&client, command).await,
+        Command::Outbox(args) => outbox::run(&client, args).await,
+        Command::Approval(command) => {
+            let job = match &command {
+                approvals::ApprovalCommand::Approvals { job: Some(job), .. } => {
+                    Some(resolve_job(&client, job).await?)
+                }
+                _ => None,
+            };
+            approvals::run(&client, command, job).await
+        }
         Command::Cancel { job } => {
             let id = resolve_job(&client, &job).await?;
             let job = client.cancel_job(ctx(), id).await??;
@@ -331,6 +351,7 @@ async fn search(
         request: args.text.join(" "),
         max_results: args.max_results,
         enable_negotiation: args.negotiate,
+        max_vendors: args.max_vendors,
         sources: args.sources,
     };
     let job = client

@@ -36,6 +36,7 @@ fn submit_emits_the_search_typed() {
             request: "5 laptops, 16GB RAM, q? yes".into(),
             max_results: Some(50),
             enable_negotiation: true,
+            max_vendors: None,
             sources: vec![],
         })]
     );

@@ -11,6 +11,9 @@ use procura_common::api::{DaemonStatus, Hello, Procura, Welcome};
 use procura_common::error::ApiError;
 use procura_common::job::{Job, JobFilter, JobId, JobStatus, SubmitSearch};
 use procura_common::log::{LogEntry, WatchBatch};
+use procura_common::negotiation::{
+    Approval, DraftEdit, NegotiationState, Outbound, OutboundAction,
+};
 use procura_common::product::Product;
 use procura_common::rank::{FindRequest, Found, Shortlist};
 use procura_common::source::Source;
@@ -49,6 +52,9 @@ pub(super) struct State {
     /// What usage answers (an error when `None`), and every query.
     pub(super) usage: Option<UsageReport>,
     pub(super) usage_queries: Vec<UsageQuery>,
+    /// The drafts in the inbox, and every decision taken on one.
+    pub(super) approvals: Vec<Approval>,
+    pub(super) decisions: Vec<String>,
 }
 
 #[derive(Clone, Default)]
@@ -230,6 +236,78 @@ impl Procura for Fake {
             s.usage
                 .clone()
                 .ok_or_else(|| ApiError::Unavailable("database: connection refused".into()))
+        })
+    }
+
+    async fn approvals(self, _: Context, job: Option<JobId>) -> Result<Vec<Approval>, ApiError> {
+        self.with(|s| {
+            Ok(s.approvals
+                .iter()
+                .filter(|a| job.is_none_or(|j| a.job_id == j))
+                .cloned()
+                .collect())
+        })
+    }
+
+    async fn edit_draft(self, _: Context, edit: DraftEdit) -> Result<Approval, ApiError> {
+        self.with(|s| {
+            s.decisions.push(format!("edit {}", edit.id));
+            let a = s
+                .approvals
+                .iter_mut()
+                .find(|a| a.id == edit.id)
+                .ok_or_else(|| ApiError::not_found("draft", edit.id))?;
+            a.subject = edit.subject;
+            a.body = edit.body;
+            Ok(a.clone())
+        })
+    }
+
+    async fn approve(self, _: Context, id: uuid::Uuid) -> Result<Approval, ApiError> {
+        self.decide(id, "approve", NegotiationState::Approved)
+    }
+
+    async fn reject(
+        self,
+        _: Context,
+        id: uuid::Uuid,
+        reason: String,
+    ) -> Result<Approval, ApiError> {
+        self.decide(id, &format!("reject {reason}"), NegotiationState::Rejected)
+    }
+
+    // The TUI does not show the outbox (yet): nothing to fake.
+    async fn outbox(self, _: Context) -> Result<Vec<Outbound>, ApiError> {
+        Ok(Vec::new())
+    }
+
+    async fn resolve_outbound(
+        self,
+        _: Context,
+        id: uuid::Uuid,
+        _: OutboundAction,
+    ) -> Result<Outbound, ApiError> {
+        Err(ApiError::not_found("message", id))
+    }
+}
+
+impl Fake {
+    fn decide(
+        &self,
+        id: uuid::Uuid,
+        what: &str,
+        to: NegotiationState,
+    ) -> Result<Approval, ApiError> {
+        self.with(|s| {
+            s.decisions.push(format!("{what} {id}"));
+            let at = s
+                .approvals
+                .iter()
+                .position(|a| a.id == id)
+                .ok_or_else(|| ApiError::not_found("draft", id))?;
+            let mut a = s.approvals.remove(at);
+            a.state = to;
+            Ok(a)
         })
     }
 }

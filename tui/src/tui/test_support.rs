@@ -120,6 +120,7 @@ pub fn job(n: u128, status: JobStatus, request: &str, minutes_ago: i64) -> Job {
         spec: None,
         max_results: 20,
         enable_negotiation: false,
+        max_vendors: 3,
         sources: vec![],
         progress: 0.0,
         current_node: None,

@@ -182,6 +182,7 @@ impl SearchForm {
             request: request.to_string(),
             max_results,
             enable_negotiation: self.negotiation,
+            max_vendors: None,
             sources: Vec::new(),
         })
     }

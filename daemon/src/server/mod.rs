@@ -10,6 +10,7 @@ use procura_common::api::{Backends, DaemonStatus, Hello, MAX_WATCH_WAIT_MS, Proc
 use procura_common::error::ApiError;
 use procura_common::job::{Job, JobFilter, JobId, SubmitSearch};
 use procura_common::log::{LogLevel, WatchBatch};
+use procura_common::negotiation::{Approval, DraftEdit, Outbound, OutboundAction};
 use procura_common::product::Product;
 use procura_common::source::Source;
 use procura_common::user::{NewUser, Role, User};
@@ -21,6 +22,8 @@ use crate::db::jobs::TransitionRefused;
 use crate::db::logs::NewLogEntry;
 use crate::db::{Database, DbError};
 use crate::hub::Hub;
+
+mod negotiation;
 
 /// How stale the queue figures in `status` may be. Counting on every call
 /// would put two queries on the hottest, cheapest call there is.
@@ -504,6 +507,40 @@ impl Procura for Session {
             .report(user.organization_id, &query)
             .await
             .map_err(internal)
+    }
+
+    async fn approvals(self, _: Context, job: Option<JobId>) -> Result<Vec<Approval>, ApiError> {
+        self.list_approvals(job).await
+    }
+
+    async fn edit_draft(self, _: Context, edit: DraftEdit) -> Result<Approval, ApiError> {
+        self.edit_one(edit).await
+    }
+
+    async fn approve(self, _: Context, id: uuid::Uuid) -> Result<Approval, ApiError> {
+        self.approve_one(id).await
+    }
+
+    async fn reject(
+        self,
+        _: Context,
+        id: uuid::Uuid,
+        reason: String,
+    ) -> Result<Approval, ApiError> {
+        self.reject_one(id, reason).await
+    }
+
+    async fn outbox(self, _: Context) -> Result<Vec<Outbound>, ApiError> {
+        self.list_outbox().await
+    }
+
+    async fn resolve_outbound(
+        self,
+        _: Context,
+        id: uuid::Uuid,
+        action: OutboundAction,
+    ) -> Result<Outbound, ApiError> {
+        self.resolve_one(id, action).await
     }
 }
 

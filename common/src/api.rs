@@ -97,5 +97,6 @@ pub trait Procura {
     async fn outbox() -> Result<Vec<Outbound>, ApiError>;
     /// Resends a failed or unknown message, or marks an unknown one sent
     /// (the approver role).
-    async fn resolve_outbound(id: uuid::Uuid, action: OutboundAction) -> Result<Outbound, ApiError>;
+    async fn resolve_outbound(id: uuid::Uuid, action: OutboundAction)
+    -> Result<Outbound, ApiError>;
 }

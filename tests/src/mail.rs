@@ -62,7 +62,11 @@ impl SmtpServer {
             if let Ok(Some(status)) = server.child.try_wait() {
                 panic!("aiosmtpd exited with {status}: {}", server.log());
             }
-            assert!(Instant::now() < give_up, "aiosmtpd did not listen: {}", server.log());
+            assert!(
+                Instant::now() < give_up,
+                "aiosmtpd did not listen: {}",
+                server.log()
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
         server

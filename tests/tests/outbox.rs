@@ -36,8 +36,15 @@ fn daemon(env: Vec<(String, String)>) -> Daemon {
 /// Runs a negotiating job and returns its drafts.
 fn drafts(daemon: &Daemon, vendors: &str) -> Vec<Value> {
     let job = daemon.procura_json(&[
-        "search", REQUEST, "--negotiate", "--max-vendors", vendors, "--max-results", "12",
-        "--wait", "--json",
+        "search",
+        REQUEST,
+        "--negotiate",
+        "--max-vendors",
+        vendors,
+        "--max-results",
+        "12",
+        "--wait",
+        "--json",
     ]);
     assert_eq!(job["status"], "succeeded", "{job}\n{}", daemon.logs());
     let drafts = daemon.procura_json(&["approvals", "--json"]);
@@ -46,7 +53,11 @@ fn drafts(daemon: &Daemon, vendors: &str) -> Vec<Value> {
 
 fn approve(daemon: &Daemon, id: &str) {
     let out = daemon.procura(&["approve", id]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The outbox row of message `id`.
@@ -68,7 +79,11 @@ fn wait_state(daemon: &Daemon, id: &str, state: &str) -> Value {
         if m["state"] == state {
             return m;
         }
-        assert!(Instant::now() < give_up, "{id} never became {state}: {m}\n{}", daemon.logs());
+        assert!(
+            Instant::now() < give_up,
+            "{id} never became {state}: {m}\n{}",
+            daemon.logs()
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
 }
@@ -99,7 +114,10 @@ fn approved_mail_goes_to_the_outbox_folder_once() {
     assert!(eml[0].contains(&format!("To: {}", drafts[0]["to"].as_str().unwrap())));
     let job = drafts[0]["job_id"].as_str().unwrap();
     let log = String::from_utf8_lossy(&daemon.procura(&["logs", job]).stdout).into_owned();
-    assert!(log.contains(&format!("as {message_id} via outbox")), "{log}");
+    assert!(
+        log.contains(&format!("as {message_id} via outbox")),
+        "{log}"
+    );
 }
 
 #[test]
@@ -112,9 +130,15 @@ fn approved_mail_reaches_an_smtp_server_once_and_failures_are_retried() {
     let sent = wait_state(&daemon, id, "sent");
     assert_eq!(sent["delivered_by"], "smtp");
     let received = smtp.messages();
-    assert_eq!(with_id(&received, sent["message_id"].as_str().unwrap()).len(), 1);
+    assert_eq!(
+        with_id(&received, sent["message_id"].as_str().unwrap()).len(),
+        1
+    );
     assert_eq!(received.len(), 1);
-    assert!(!daemon.state_dir().join("outbox").exists(), "SMTP, not the folder");
+    assert!(
+        !daemon.state_dir().join("outbox").exists(),
+        "SMTP, not the folder"
+    );
 }
 
 #[test]
@@ -141,7 +165,10 @@ fn an_unreachable_server_is_retried_then_shown_with_its_error() {
         assert!(Instant::now() < give_up, "no retry: {m}");
         std::thread::sleep(Duration::from_millis(50));
     };
-    assert!(retried["error"].as_str().unwrap().contains("SMTP"), "{retried}");
+    assert!(
+        retried["error"].as_str().unwrap().contains("SMTP"),
+        "{retried}"
+    );
     let table = String::from_utf8_lossy(&daemon.procura(&["outbox"]).stdout).into_owned();
     assert!(table.contains("SMTP"), "the error shows: {table}");
 }
@@ -167,7 +194,11 @@ fn crash_at(point: &str, smtp: Option<&SmtpServer>) -> (Value, Vec<String>, Daem
         if m["state"] == "sent" || m["state"] == "unknown" {
             break m;
         }
-        assert!(Instant::now() < give_up, "{point}: never settled: {m}\n{}", daemon.logs());
+        assert!(
+            Instant::now() < give_up,
+            "{point}: never settled: {m}\n{}",
+            daemon.logs()
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     let received = match smtp {
@@ -210,7 +241,11 @@ fn a_daemon_killed_at_any_step_never_sends_twice_nor_loses_a_message() {
                 assert_eq!(copies, 0, "{point}");
                 let id = settled["id"].as_str().unwrap();
                 let out = daemon.procura(&["outbox", "resend", id]);
-                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
                 wait_state(&daemon, id, "sent");
                 assert_eq!(with_id(&smtp.messages(), &message_id).len(), 1, "{point}");
             }
@@ -222,7 +257,11 @@ fn a_daemon_killed_at_any_step_never_sends_twice_nor_loses_a_message() {
                 assert!(error.contains("may have gone out"), "{error}");
                 let id = settled["id"].as_str().unwrap();
                 let out = daemon.procura(&["outbox", "mark-sent", id]);
-                assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+                assert!(
+                    out.status.success(),
+                    "{}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
                 assert_eq!(outbound(&daemon, id)["state"], "sent");
             }
             ("outbox:recorded", state) => {

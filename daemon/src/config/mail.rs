@@ -184,6 +184,11 @@ mod tests {
             smtp_url: Some(SmtpUrl("http://smtp.example".into())),
             ..MailConfig::default()
         };
-        assert!(mail.validate().unwrap_err().to_string().contains("mail.smtp_url"));
+        assert!(
+            mail.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("mail.smtp_url")
+        );
     }
 }

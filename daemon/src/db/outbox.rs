@@ -39,12 +39,21 @@ pub struct Claimed {
 /// How a delivery ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivered {
-    Sent { by: &'static str },
+    Sent {
+        by: &'static str,
+    },
     /// Try again at `at`.
-    Retry { error: String, at: DateTime<Utc> },
-    Failed { error: String },
+    Retry {
+        error: String,
+        at: DateTime<Utc>,
+    },
+    Failed {
+        error: String,
+    },
     /// Maybe sent: a human decides.
-    Unknown { why: String },
+    Unknown {
+        why: String,
+    },
 }
 
 type ClaimRow = (
@@ -76,13 +85,11 @@ impl Database {
         let mut conn = self.conn().await?;
         conn.transaction::<_, NegotiationError, _>(async |conn| {
             let now = diesel::dsl::now;
-            let due = negotiation_messages::status
-                .eq("approved")
-                .and(
-                    negotiation_messages::next_attempt_at
-                        .is_null()
-                        .or(negotiation_messages::next_attempt_at.le(now)),
-                );
+            let due = negotiation_messages::status.eq("approved").and(
+                negotiation_messages::next_attempt_at
+                    .is_null()
+                    .or(negotiation_messages::next_attempt_at.le(now)),
+            );
             let stale = negotiation_messages::status
                 .eq("sending")
                 .and(negotiation_messages::claim_expires_at.lt(now));
@@ -131,21 +138,20 @@ impl Database {
                 (row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7);
             let abandoned = row.12 == "sending";
             let recovered = abandoned && row.13.is_some();
-            let message_id = row
-                .8
-                .ok_or_else(|| DbError::Corrupt(format!("approved message {id} has no Message-ID")))?;
-            let approved_at = row
-                .10
-                .ok_or_else(|| DbError::Corrupt(format!("approved message {id} has no approval time")))?;
+            let message_id = row.8.ok_or_else(|| {
+                DbError::Corrupt(format!("approved message {id} has no Message-ID"))
+            })?;
+            let approved_at = row.10.ok_or_else(|| {
+                DbError::Corrupt(format!("approved message {id} has no approval time"))
+            })?;
             let attempts = row.11 + i32::from(!abandoned);
             diesel::update(negotiation_messages::table.find(id))
                 .set((
                     negotiation_messages::status.eq("sending"),
                     negotiation_messages::claimed_by.eq(owner),
-                    negotiation_messages::claim_expires_at
-                        .eq(diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>>(
-                        "now() + (",
-                    )
+                    negotiation_messages::claim_expires_at.eq(diesel::dsl::sql::<
+                        diesel::sql_types::Nullable<diesel::sql_types::Timestamptz>,
+                    >("now() + (")
                     .bind::<diesel::sql_types::BigInt, _>(lease_ms)
                     .sql(" * interval '1 millisecond')")),
                     negotiation_messages::attempts.eq(attempts),
@@ -228,7 +234,9 @@ impl Database {
                 return Ok(false);
             }
             let (status, to, error, next_at, by) = match result {
-                Delivered::Sent { by } => ("sent", Some(NegotiationState::Sent), None, None, Some(*by)),
+                Delivered::Sent { by } => {
+                    ("sent", Some(NegotiationState::Sent), None, None, Some(*by))
+                }
                 Delivered::Retry { error, at } => (
                     "approved",
                     Some(NegotiationState::Approved),
@@ -383,9 +391,10 @@ async fn outbound_rows(
         .inner_join(negotiations::table.inner_join(vendors::table))
         .filter(negotiations::organization_id.eq(organization_id))
         .filter(negotiation_messages::direction.eq("outbound"))
-        .filter(negotiation_messages::status.eq_any([
-            "approved", "sending", "sent", "failed", "unknown",
-        ]))
+        .filter(
+            negotiation_messages::status
+                .eq_any(["approved", "sending", "sent", "failed", "unknown"]),
+        )
         .order(negotiation_messages::approved_at.desc())
         .limit(1000)
         .into_boxed();

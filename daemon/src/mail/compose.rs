@@ -80,7 +80,9 @@ mod tests {
             body: "Dear Thames Office team,\n\nyour best price, please.\n".into(),
             message_id: "<abc@procura.localhost>".into(),
             in_reply_to: None,
-            approved_at: chrono::Utc.with_ymd_and_hms(2026, 11, 26, 10, 0, 0).unwrap(),
+            approved_at: chrono::Utc
+                .with_ymd_and_hms(2026, 11, 26, 10, 0, 0)
+                .unwrap(),
             attempts: 1,
             recovered: false,
         }
@@ -92,7 +94,10 @@ mod tests {
         let (_, again) = compose("buyer@acme.example", &claimed()).unwrap();
         assert_eq!(first, again);
         let text = String::from_utf8(first).unwrap();
-        assert!(text.contains("Message-ID: <abc@procura.localhost>"), "{text}");
+        assert!(
+            text.contains("Message-ID: <abc@procura.localhost>"),
+            "{text}"
+        );
         assert!(text.contains("Date: Thu, 26 Nov 2026 10:00:00"), "{text}");
         assert!(text.contains("To: sales@thames.example"), "{text}");
         assert_eq!(envelope.to().len(), 1);
@@ -104,8 +109,14 @@ mod tests {
         reply.in_reply_to = Some("<vendor-1@thames.example>".into());
         let (_, bytes) = compose("buyer@acme.example", &reply).unwrap();
         let text = String::from_utf8(bytes).unwrap();
-        assert!(text.contains("In-Reply-To: <vendor-1@thames.example>"), "{text}");
-        assert!(text.contains("References: <vendor-1@thames.example>"), "{text}");
+        assert!(
+            text.contains("In-Reply-To: <vendor-1@thames.example>"),
+            "{text}"
+        );
+        assert!(
+            text.contains("References: <vendor-1@thames.example>"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -113,10 +124,18 @@ mod tests {
         let mut none = claimed();
         none.recipient = None;
         let err = compose("buyer@acme.example", &none).unwrap_err();
-        assert!(err.to_string().contains("Thames Office has no email address"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("Thames Office has no email address"),
+            "{err}"
+        );
         let mut bad = claimed();
         bad.recipient = Some("sales at thames".into());
         let err = compose("buyer@acme.example", &bad).unwrap_err();
-        assert!(err.to_string().contains("\"sales at thames\" is not an email address"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("\"sales at thames\" is not an email address"),
+            "{err}"
+        );
     }
 }

@@ -14,8 +14,12 @@ pub const POINTS: [&str; 4] = [
 
 fn armed() -> Option<&'static str> {
     static AT: OnceLock<Option<String>> = OnceLock::new();
-    AT.get_or_init(|| std::env::var("PROCURA_CRASH_AT").ok().filter(|p| POINTS.contains(&p.as_str())))
-        .as_deref()
+    AT.get_or_init(|| {
+        std::env::var("PROCURA_CRASH_AT")
+            .ok()
+            .filter(|p| POINTS.contains(&p.as_str()))
+    })
+    .as_deref()
 }
 
 /// Aborts the process if it is armed at `point`.

@@ -81,7 +81,11 @@ impl Sender {
         if matches!(result, Delivered::Sent { .. }) {
             crash::point("outbox:delivered");
         }
-        match self.db.finish_outbound(&claimed, &self.owner, &result).await {
+        match self
+            .db
+            .finish_outbound(&claimed, &self.owner, &result)
+            .await
+        {
             Ok(true) => {
                 crash::point("outbox:recorded");
                 self.log(&claimed, &result).await;
@@ -91,7 +95,9 @@ impl Sender {
                 "another sender took over this message; its result is not recorded here"
             ),
             // The claim expires and the message is looked at again.
-            Err(e) => tracing::error!(message = %claimed.id, error = %e, "cannot record a delivery"),
+            Err(e) => {
+                tracing::error!(message = %claimed.id, error = %e, "cannot record a delivery")
+            }
         }
     }
 
@@ -169,7 +175,10 @@ impl Sender {
             ),
             Delivered::Unknown { why } => (
                 LogLevel::Warn,
-                format!("the email to {} ({to}) may have gone out: {why}", claimed.vendor),
+                format!(
+                    "the email to {} ({to}) may have gone out: {why}",
+                    claimed.vendor
+                ),
             ),
         };
         let entry = NewLogEntry::new(level, "outbox", message);
@@ -182,7 +191,9 @@ impl Sender {
 
 /// `base` doubled per attempt after the first, at most an hour.
 fn backoff(base: Duration, attempts: i32) -> Duration {
-    let doublings = u32::try_from(attempts.saturating_sub(1)).unwrap_or(0).min(16);
+    let doublings = u32::try_from(attempts.saturating_sub(1))
+        .unwrap_or(0)
+        .min(16);
     base.saturating_mul(1 << doublings)
         .min(Duration::from_secs(3600))
 }

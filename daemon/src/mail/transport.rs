@@ -27,7 +27,9 @@ pub enum TransportError {
         "mail.smtp_auth = \"xoauth2\" needs an access token: the systemd credential {OAUTH2_CREDENTIAL} or mail.smtp_oauth2_token_file ({0})"
     )]
     NoToken(String),
-    #[error("mail.smtp_auth = \"xoauth2\" needs the user name in mail.smtp_url (smtps://USER@host)")]
+    #[error(
+        "mail.smtp_auth = \"xoauth2\" needs the user name in mail.smtp_url (smtps://USER@host)"
+    )]
     NoUser,
 }
 
@@ -42,7 +44,9 @@ pub enum DeliveryError {
 }
 
 pub enum Transport {
-    Outbox { dir: PathBuf },
+    Outbox {
+        dir: PathBuf,
+    },
     Smtp {
         mailer: AsyncSmtpTransport<Tokio1Executor>,
         /// The URL without its password, for logs and `status`.
@@ -59,7 +63,8 @@ impl Transport {
                 .unwrap_or_else(|| state_dir.join("outbox"));
             return Ok(Transport::Outbox { dir });
         };
-        let parsed = url::Url::parse(url.expose()).map_err(|e| TransportError::BadUrl(e.to_string()))?;
+        let parsed =
+            url::Url::parse(url.expose()).map_err(|e| TransportError::BadUrl(e.to_string()))?;
         let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
             .map_err(|e| TransportError::BadUrl(e.to_string()))?
             .timeout(Some(SMTP_TIMEOUT));
@@ -112,8 +117,12 @@ impl Transport {
                 let dir = dir.clone();
                 tokio::task::spawn_blocking(move || write_eml(&dir, id, &bytes))
                     .await
-                    .map_err(|e| DeliveryError::Transient(format!("the outbox writer failed: {e}")))?
-                    .map_err(|e| DeliveryError::Transient(format!("cannot write to the outbox folder: {e}")))
+                    .map_err(|e| {
+                        DeliveryError::Transient(format!("the outbox writer failed: {e}"))
+                    })?
+                    .map_err(|e| {
+                        DeliveryError::Transient(format!("cannot write to the outbox folder: {e}"))
+                    })
             }
             Transport::Smtp { mailer, .. } => match mailer.send_raw(envelope, &bytes).await {
                 Ok(_) => Ok(()),
@@ -152,7 +161,10 @@ fn oauth2_token(file: Option<&Path>) -> Result<String, TransportError> {
         .map_err(|e| TransportError::NoToken(format!("{}: {e}", path.display())))?;
     let token = token.trim().to_string();
     if token.is_empty() {
-        return Err(TransportError::NoToken(format!("{} is empty", path.display())));
+        return Err(TransportError::NoToken(format!(
+            "{} is empty",
+            path.display()
+        )));
     }
     Ok(token)
 }

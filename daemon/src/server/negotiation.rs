@@ -95,7 +95,9 @@ impl Session {
         id: Uuid,
         action: OutboundAction,
     ) -> Result<Outbound, ApiError> {
-        let user = self.require(Role::Approver, "resolving an outbound email").await?;
+        let user = self
+            .require(Role::Approver, "resolving an outbound email")
+            .await?;
         let resolved = self
             .shared
             .db
@@ -103,13 +105,16 @@ impl Session {
             .await
             .map_err(refused)?;
         let message = match action {
-            OutboundAction::Resend => format!("{} sent the email to {} again", user.name, resolved.vendor),
+            OutboundAction::Resend => {
+                format!("{} sent the email to {} again", user.name, resolved.vendor)
+            }
             OutboundAction::MarkSent => format!(
                 "{} confirmed the email to {} went out",
                 user.name, resolved.vendor
             ),
         };
-        self.log_event(resolved.job_id, LogLevel::Info, message).await?;
+        self.log_event(resolved.job_id, LogLevel::Info, message)
+            .await?;
         self.shared.services.outbox_wake.notify_one();
         Ok(resolved)
     }

@@ -47,7 +47,12 @@ pub async fn run(client: &ProcuraClient, args: OutboxArgs) -> anyhow::Result<i32
     };
     let id = resolve(client, &id).await?;
     let message = client.resolve_outbound(ctx(), id, action).await??;
-    println!("{} {}: to {}", message.id, message.state.as_str(), message.vendor);
+    println!(
+        "{} {}: to {}",
+        message.id,
+        message.state.as_str(),
+        message.vendor
+    );
     Ok(0)
 }
 
@@ -62,7 +67,9 @@ fn print_table(messages: &[Outbound]) {
     );
     for m in messages {
         let note = match (&m.error, m.state) {
-            (Some(e), DeliveryState::Failed | DeliveryState::Unknown | DeliveryState::Approved) => e.clone(),
+            (Some(e), DeliveryState::Failed | DeliveryState::Unknown | DeliveryState::Approved) => {
+                e.clone()
+            }
             _ => m.subject.clone(),
         };
         println!(
@@ -97,6 +104,9 @@ async fn resolve(client: &ProcuraClient, text: &str) -> anyhow::Result<Uuid> {
     match matches.as_slice() {
         [one] => Ok(*one),
         [] => bail!("no approved message has an id starting with {prefix}"),
-        many => bail!("{} messages start with {prefix}; give more characters", many.len()),
+        many => bail!(
+            "{} messages start with {prefix}; give more characters",
+            many.len()
+        ),
     }
 }

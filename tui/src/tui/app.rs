@@ -2,6 +2,7 @@
 //! `draw` renders into any ratatui frame. Nothing here touches the terminal
 //! or the network.
 
+mod approvals;
 mod rank;
 mod usage;
 
@@ -14,9 +15,11 @@ use procura_common::job::{Job, JobId, JobStatus};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Block;
+use ratatui::widgets::{Block, Paragraph};
 use ratatui_image::picker::Picker;
 
+use super::components::approvals_view::{ApprovalsView, LIST_KEYS, OPEN_KEYS};
+use super::components::draft_form;
 use super::components::find_view::{self, FindView};
 use super::components::help::{GLOBAL_KEYS, Help, Section};
 use super::components::job_view::JobView;
@@ -26,7 +29,7 @@ use super::components::shortlist_view::ShortlistView;
 use super::components::status_line::{ConnState, StatusLine};
 use super::components::usage_view::UsageView;
 use super::components::{Component, Ctx, Msg, Outcome, hints_line};
-use super::format::short_id;
+use super::format::{short_id, wrap};
 use super::msg::{Action, ActionKind, Update};
 use super::sanitize::{sanitize, sanitize_job, sanitize_product};
 use super::theme::Theme;
@@ -42,6 +45,8 @@ pub enum Screen {
     Shortlist,
     /// The organization's model usage and budget.
     Usage,
+    /// The drafts waiting for approval, across all jobs.
+    Approvals,
 }
 
 /// A one-line message in place of the key hints, until the next key.
@@ -63,6 +68,7 @@ pub struct App {
     find: FindView,
     shortlist: ShortlistView,
     usage: UsageView,
+    approvals: ApprovalsView,
     /// Where Esc goes from the shortlist: the job view or the jobs list.
     shortlist_from: Screen,
     status: StatusLine,
@@ -91,6 +97,7 @@ impl App {
             find: FindView::default(),
             shortlist: ShortlistView::default(),
             usage: UsageView::default(),
+            approvals: ApprovalsView::default(),
             shortlist_from: Screen::Jobs,
             status: StatusLine::new(sanitize(&socket.display().to_string())),
             help: Help::default(),
@@ -136,6 +143,10 @@ impl App {
 
     pub fn usage(&self) -> &UsageView {
         &self.usage
+    }
+
+    pub fn approvals(&self) -> &ApprovalsView {
+        &self.approvals
     }
 
     pub fn conn(&self) -> &ConnState {
@@ -187,6 +198,13 @@ impl App {
                 vec![everywhere],
                 vec![(self.usage.title(), self.usage.keys())],
             ),
+            Screen::Approvals => (
+                vec![everywhere, (self.approvals.title(), LIST_KEYS)],
+                vec![
+                    ("Open draft", OPEN_KEYS),
+                    ("Editing a draft", draft_form::KEYS),
+                ],
+            ),
         }
     }
 
@@ -234,6 +252,7 @@ impl App {
             Screen::Find => self.find.handle_key(key),
             Screen::Shortlist => self.shortlist.handle_key(key),
             Screen::Usage => self.usage.handle_key(key),
+            Screen::Approvals => self.approvals.handle_key(key),
         };
         match outcome {
             Outcome::Msg(msg) => self.process(msg),
@@ -260,6 +279,7 @@ impl App {
             Screen::NewSearch => self.form.paste(text),
             Screen::Job => self.job_view.paste(text),
             Screen::Find => self.find.paste(text),
+            Screen::Approvals => self.approvals.paste(text),
             Screen::Jobs | Screen::Shortlist | Screen::Usage => {}
         }
         Vec::new()
@@ -296,10 +316,10 @@ impl App {
                     Screen::Shortlist => self.shortlist_from,
                     _ => Screen::Jobs,
                 };
-                if was == Screen::Job {
-                    vec![Action::Unwatch]
-                } else {
-                    Vec::new()
+                match was {
+                    Screen::Job => vec![Action::Unwatch],
+                    Screen::Approvals => vec![Action::UnwatchApprovals],
+                    _ => Vec::new(),
                 }
             }
             Msg::OpenFind => {
@@ -311,6 +331,15 @@ impl App {
             Msg::ReloadShortlist(id) => vec![Action::Shortlist(id)],
             Msg::OpenUsage => self.open_usage(),
             Msg::ReloadUsage => vec![Action::Usage(Default::default())],
+            Msg::OpenApprovals => self.open_approvals(),
+            msg @ (Msg::SaveDraft(_)
+            | Msg::EditInEditor(_)
+            | Msg::Approve(_)
+            | Msg::Reject { .. }) => self.draft_msg(msg),
+            Msg::Notice { text, error } => {
+                self.say(text, error);
+                Vec::new()
+            }
             Msg::Submit(search) => vec![Action::Submit(search)],
             Msg::FetchScreenshot(id) => vec![Action::Screenshot(id)],
             Msg::Cancel(id) => match self.known_status(id) {
@@ -439,6 +468,9 @@ impl App {
             Update::Found { seq, result } => self.found(seq, result),
             Update::Shortlist { job, result } => self.shortlist_arrived(job, result),
             Update::Usage(result) => self.usage_arrived(result),
+            Update::Approvals(result) => self.approvals_arrived(result),
+            Update::DraftDone { call, draft } => self.draft_done(call, *draft),
+            Update::DraftFailed { call, id, error } => self.draft_failed(call, id, &error),
             Update::Error(e) => self.say(sanitize(&e), true),
             Update::Terminate => return vec![Action::Quit],
         }
@@ -453,6 +485,7 @@ impl App {
             Screen::Find => &self.find,
             Screen::Shortlist => &self.shortlist,
             Screen::Usage => &self.usage,
+            Screen::Approvals => &self.approvals,
         }
     }
 
@@ -464,6 +497,10 @@ impl App {
             (Screen::NewSearch, _) => "New search".into(),
             (Screen::Find, _) => "Find".into(),
             (Screen::Usage, _) => "Usage".into(),
+            (Screen::Approvals, _) => match self.approvals.drafts().len() {
+                1 => "Approvals · 1 draft waiting".into(),
+                n => format!("Approvals · {n} drafts waiting"),
+            },
             (Screen::Shortlist, _) => match self.shortlist.job() {
                 Some(id) => format!("Job {} › Shortlist", short_id(id)),
                 None => "Shortlist".into(),
@@ -486,10 +523,15 @@ impl App {
         let t = self.theme;
         if let Some(n) = &self.notice {
             let style = if n.error { t.error() } else { t.ok() };
-            frame.render_widget(Line::styled(format!(" {}", n.text), style), area);
+            let lines: Vec<Line> = notice_rows(&n.text, area.width)
+                .into_iter()
+                .map(|row| Line::styled(format!(" {row}"), style))
+                .collect();
+            frame.render_widget(Paragraph::new(lines), area);
             return;
         }
-        let help_key = if matches!(self.screen, Screen::NewSearch | Screen::Find) {
+        let typing = self.screen == Screen::Approvals && self.approvals.is_typing();
+        let help_key = if typing || matches!(self.screen, Screen::NewSearch | Screen::Find) {
             "F1"
         } else {
             "?"
@@ -518,10 +560,13 @@ impl App {
     pub fn draw(&self, frame: &mut Frame) {
         let area = frame.area();
         let ctx = self.ctx();
+        let hint_rows = self.notice.as_ref().map_or(1, |n| {
+            notice_rows(&n.text, area.width).len().clamp(1, 3) as u16
+        });
         let [header, body, hints, status] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Min(0),
-            Constraint::Length(1),
+            Constraint::Length(hint_rows),
             Constraint::Length(1),
         ])
         .areas(area);
@@ -531,4 +576,16 @@ impl App {
         self.status.draw(frame, status, &ctx);
         self.help.draw(frame, area, &ctx);
     }
+}
+
+/// A notice cut into rows of the screen's width: up to three, so the
+/// daemon's refusal (a missing role, say) can be read whole.
+fn notice_rows(text: &str, width: u16) -> Vec<String> {
+    // One that fits is shown as it is (wrapping would fold its spaces).
+    if Span::raw(text).width() < usize::from(width) {
+        return vec![text.to_string()];
+    }
+    let mut rows = wrap(text, usize::from(width).saturating_sub(2));
+    rows.truncate(3);
+    rows
 }

@@ -5,7 +5,8 @@
 //! connection to `procurad` and reports [`Update`]s; the event loop in
 //! [`event_loop`] multiplexes terminal events, updates and a clock tick,
 //! and redraws only when something changed. Nothing is ever printed: the
-//! caller sends `tracing` to a file.
+//! caller sends `tracing` to a file. Editing a draft in `$EDITOR` leaves
+//! the loop for [`run`] to lend the terminal out ([`external_editor`]).
 //!
 //! Product screenshots are drawn with the terminal's graphics protocol
 //! (kitty, sixel or iTerm2), found by querying the terminal at start-up
@@ -16,6 +17,7 @@
 
 pub mod app;
 pub mod components;
+pub mod external_editor;
 pub mod format;
 pub mod graphics;
 pub mod msg;
@@ -26,11 +28,17 @@ pub mod theme;
 pub mod usage_text;
 
 #[cfg(test)]
+mod app_approvals_tests;
+#[cfg(test)]
 mod app_products_tests;
 #[cfg(test)]
 mod app_rank_tests;
 #[cfg(test)]
 mod app_tests;
+#[cfg(test)]
+mod approvals_fixtures;
+#[cfg(test)]
+mod approvals_snapshot_tests;
 #[cfg(test)]
 mod network_products_tests;
 #[cfg(test)]
@@ -58,6 +66,7 @@ use anyhow::{Context, bail};
 use chrono::{DateTime, Local, Utc};
 use crossterm::event::{Event, EventStream, KeyEventKind};
 use futures::{Stream, StreamExt};
+use procura_common::negotiation::Approval;
 use ratatui::Terminal;
 use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui_image::picker::Picker;
@@ -105,15 +114,40 @@ pub async fn run(socket_path: PathBuf) -> anyhow::Result<()> {
         let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))
             .context("setting up the terminal")?;
         terminal.clear().context("clearing the terminal")?;
-        event_loop(
-            &mut terminal,
-            &mut app,
-            EventStream::new(),
-            &mut update_rx,
-            &action_tx,
-            Utc::now,
-        )
-        .await
+        loop {
+            // A fresh event stream each time: the old one is dropped when
+            // the loop returns, so nothing reads the keys meant for the
+            // editor.
+            let exit = event_loop(
+                &mut terminal,
+                &mut app,
+                EventStream::new(),
+                &mut update_rx,
+                &action_tx,
+                Utc::now,
+            )
+            .await?;
+            let LoopExit::EditDraft(draft) = exit else {
+                return Ok(());
+            };
+            guard
+                .suspend()
+                .context("handing the terminal to the editor")?;
+            let sent = (*draft).clone();
+            let edited = tokio::task::spawn_blocking(move || external_editor::edit(&sent))
+                .await
+                .unwrap_or_else(|e| Err(format!("the editor task failed: {e}")));
+            guard.resume().context("taking the terminal back")?;
+            // The editor drew over the screen and showed the cursor: draw
+            // everything again, and hide the cursor ratatui thinks hidden.
+            terminal.clear().context("clearing the terminal")?;
+            terminal.hide_cursor().context("hiding the cursor")?;
+            for action in app.edited_externally(&draft, edited) {
+                if action_tx.send(action).is_err() {
+                    bail!("the network worker stopped");
+                }
+            }
+        }
     }
     .await;
     worker.abort();
@@ -154,10 +188,21 @@ async fn forward_signals(updates: WeakUnboundedSender<Update>) {
     }
 }
 
+/// Why [`event_loop`] returned.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoopExit {
+    /// [`Action::Quit`], or the terminal events ended.
+    Quit,
+    /// [`Action::EditInEditor`]: the caller, which owns the terminal, runs
+    /// the editor on this draft and calls the loop again.
+    EditDraft(Box<Approval>),
+}
+
 /// The loop behind [`run`], generic over the backend and the source of
 /// terminal events so tests can drive it: it draws, then waits for a key,
-/// an update or a clock tick, until a [`Action::Quit`], the end of the
-/// events, or the worker's end (an error).
+/// an update or a clock tick, until a [`Action::Quit`] or
+/// [`Action::EditInEditor`], the end of the events, or the worker's end
+/// (an error).
 pub async fn event_loop<B, S>(
     terminal: &mut Terminal<B>,
     app: &mut App,
@@ -165,7 +210,7 @@ pub async fn event_loop<B, S>(
     updates: &mut UnboundedReceiver<Update>,
     actions: &UnboundedSender<Action>,
     clock: impl Fn() -> DateTime<Utc>,
-) -> anyhow::Result<()>
+) -> anyhow::Result<LoopExit>
 where
     B: Backend,
     B::Error: Send + Sync + 'static,
@@ -181,7 +226,7 @@ where
         }
         let out = tokio::select! {
             ev = events.next() => match ev {
-                None => return Ok(()),
+                None => return Ok(LoopExit::Quit),
                 Some(Err(e)) => return Err(e).context("reading the terminal"),
                 Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => {
                     dirty = true;
@@ -214,14 +259,21 @@ where
                 Vec::new()
             },
         };
+        let mut edit = None;
         for action in out {
-            if action == Action::Quit {
-                return Ok(());
+            match action {
+                Action::Quit => return Ok(LoopExit::Quit),
+                Action::EditInEditor(draft) => edit = Some(draft),
+                action => {
+                    tracing::debug!(?action, "action");
+                    if actions.send(action).is_err() {
+                        bail!("the network worker stopped");
+                    }
+                }
             }
-            tracing::debug!(?action, "action");
-            if actions.send(action).is_err() {
-                bail!("the network worker stopped");
-            }
+        }
+        if let Some(draft) = edit {
+            return Ok(LoopExit::EditDraft(draft));
         }
     }
 }

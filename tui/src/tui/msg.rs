@@ -9,6 +9,7 @@ use image::DynamicImage;
 use procura_common::api::{DaemonStatus, Welcome};
 use procura_common::job::{Job, JobId, JobStatus, SubmitSearch};
 use procura_common::log::LogEntry;
+use procura_common::negotiation::{Approval, DraftEdit};
 use procura_common::product::Product;
 use procura_common::rank::{FindRequest, Found, Shortlist};
 use procura_common::usage::{UsageQuery, UsageReport};
@@ -41,6 +42,20 @@ pub enum Action {
     Shortlist(JobId),
     /// Fetch the organization's model usage and budget.
     Usage(UsageQuery),
+    /// List the drafts waiting for approval now, and again with every
+    /// refresh until [`Action::UnwatchApprovals`].
+    WatchApprovals,
+    UnwatchApprovals,
+    /// Replace a draft's subject and body.
+    EditDraft(DraftEdit),
+    Approve(Uuid),
+    Reject {
+        id: Uuid,
+        reason: String,
+    },
+    /// Open this draft in the operator's editor. Handled by the event
+    /// loop, which owns the terminal, never sent to the worker.
+    EditInEditor(Box<Approval>),
 }
 
 /// Which call an [`Update::ActionDone`] or [`Update::ActionFailed`] answers.
@@ -57,6 +72,24 @@ impl ActionKind {
             ActionKind::Submit => "submit",
             ActionKind::Cancel => "cancel",
             ActionKind::Retry => "retry",
+        }
+    }
+}
+
+/// Which call an [`Update::DraftDone`] or [`Update::DraftFailed`] answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DraftCall {
+    Edit,
+    Approve,
+    Reject,
+}
+
+impl DraftCall {
+    pub fn verb(self) -> &'static str {
+        match self {
+            DraftCall::Edit => "save",
+            DraftCall::Approve => "approve",
+            DraftCall::Reject => "reject",
         }
     }
 }
@@ -115,6 +148,21 @@ pub enum Update {
     },
     /// The organization's model usage, or why it could not be fetched.
     Usage(Result<Box<UsageReport>, String>),
+    /// The drafts waiting for approval, oldest first, or why they could
+    /// not be listed.
+    Approvals(Result<Vec<Approval>, String>),
+    /// The daemon carried out an edit, approval or rejection; `draft` is
+    /// the draft as it is now.
+    DraftDone {
+        call: DraftCall,
+        draft: Box<Approval>,
+    },
+    /// It refused (the daemon's words) or the call failed.
+    DraftFailed {
+        call: DraftCall,
+        id: Uuid,
+        error: String,
+    },
     /// A call failed in a way worth showing, the connection being fine.
     Error(String),
     /// The process was asked to stop (SIGTERM, SIGHUP).

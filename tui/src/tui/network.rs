@@ -5,11 +5,14 @@
 //! the job being viewed, lists that job's products when they may have
 //! changed (see [`products::ProductsPoll`]), fetches and decodes product
 //! screenshots, runs finds and fetches shortlists ([`rank`]) and the
-//! usage ([`usage`]), and carries out the app's [`Action`]s. It reports
+//! usage ([`usage`]), keeps the approvals inbox fresh while it is shown
+//! and sends edits and decisions ([`approvals`]), and carries out the
+//! app's [`Action`]s. It reports
 //! everything as [`Update`]s. The watch remembers the last seq it
 //! delivered, so after a reconnect it asks for exactly the entries after
 //! it.
 
+pub mod approvals;
 pub mod products;
 pub mod rank;
 pub mod usage;
@@ -35,6 +38,7 @@ use uuid::Uuid;
 
 use super::format::short_id;
 use super::msg::{Action, ActionKind, Update};
+use approvals::Inbox;
 use products::{ProductsPoll, Seen, decode_screenshot};
 
 #[derive(Debug, Clone)]
@@ -86,10 +90,12 @@ struct Polled {
 
 type PollFuture = Pin<Box<dyn Future<Output = Polled> + Send>>;
 
-/// A products or screenshot fetch that ended (it reports its own result).
+/// A products, screenshot or approvals fetch that ended (it reports its
+/// own result).
 enum Fetched {
     Products { job: JobId, ok: bool },
     Screenshot,
+    Approvals,
 }
 
 /// Why a connection ended.
@@ -114,6 +120,7 @@ struct Worker {
     products: Option<ProductsPoll>,
     /// Each job as the last listing had it.
     seen: HashMap<JobId, Seen>,
+    inbox: Inbox,
     /// The last error shown for a refresh, so it is not repeated every
     /// second.
     last_error: Option<String>,
@@ -131,6 +138,7 @@ pub async fn run_worker(
         watch: None,
         products: None,
         seen: HashMap::new(),
+        inbox: Inbox::default(),
         last_error: None,
     };
     let mut backoff = w.cfg.backoff_min;
@@ -158,6 +166,7 @@ pub async fn run_worker(
                 if let Some(p) = w.products.as_mut() {
                     p.reset();
                 }
+                w.inbox.finished();
                 w.send(Update::Connected(Box::new(conn.welcome)));
                 match w.serve(conn.client, &mut actions).await {
                     Ended::Quit => return,
@@ -217,8 +226,20 @@ impl Worker {
             self.send(answer);
             return;
         }
+        if self.inbox.offline(&action, &self.updates) {
+            return;
+        }
         let (kind, job) = match action {
-            Action::Quit | Action::Find { .. } | Action::Shortlist(_) | Action::Usage(_) => return,
+            Action::Quit
+            | Action::Find { .. }
+            | Action::Shortlist(_)
+            | Action::Usage(_)
+            | Action::WatchApprovals
+            | Action::UnwatchApprovals
+            | Action::EditDraft(_)
+            | Action::Approve(_)
+            | Action::Reject { .. }
+            | Action::EditInEditor(_) => return,
             Action::Watch { job, after_seq } => {
                 self.watch(job, after_seq);
                 return;
@@ -397,13 +418,25 @@ impl Worker {
                         let ctx = context_with_timeout(self.cfg.call_timeout);
                         usage::spawn_usage(&mut tasks, &client, &self.updates, ctx, query);
                     }
-                    Some(a) => self.spawn_call(&mut tasks, &client, a),
-                },
-                Some(done) = fetches.join_next() => {
-                    if let (Ok(Fetched::Products { job, ok }), Some(p)) = (done, self.products.as_mut()) {
-                        p.finished(job, ok);
+                    Some(a) => {
+                        let ctx = context_with_timeout(self.cfg.call_timeout);
+                        let sets = (&mut tasks, &mut fetches);
+                        if !self.inbox.act(&a, sets, &client, &self.updates, ctx) {
+                            self.spawn_call(&mut tasks, &client, a);
+                        }
                     }
-                }
+                },
+                Some(done) = fetches.join_next() => match done {
+                    Ok(Fetched::Products { job, ok }) => {
+                        if let Some(p) = self.products.as_mut() {
+                            p.finished(job, ok);
+                        }
+                    }
+                    Ok(Fetched::Approvals) => self.inbox.finished(),
+                    // A panicked fetch could have been the listing.
+                    Err(_) => self.inbox.finished(),
+                    Ok(Fetched::Screenshot) => {}
+                },
                 Some(done) = tasks.join_next() => {
                     if let Ok(Some(id)) = done
                         && self.revive(id)
@@ -418,6 +451,8 @@ impl Worker {
                         Ok(false) => {}
                     }
                     self.check_products(&mut fetches, &client);
+                    let ctx = context_with_timeout(self.cfg.call_timeout);
+                    self.inbox.check(&mut fetches, &client, &self.updates, ctx);
                 },
                 polled = next_poll(&mut poll) => {
                     match self.polled(polled) {

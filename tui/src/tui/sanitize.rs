@@ -2,6 +2,7 @@
 //! [`procura_common::text`], shared with the CLI.
 
 use procura_common::job::Job;
+use procura_common::negotiation::{Approval, DraftedBy};
 use procura_common::product::Product;
 use procura_common::rank::{Found, Money, Shortlist};
 pub use procura_common::text::{is_clean, sanitize};
@@ -150,4 +151,25 @@ pub fn sanitize_usage(mut r: UsageReport) -> UsageReport {
         .map(sanitize_money)
         .collect();
     r
+}
+
+/// `text` with its line breaks kept and each line sanitised: for a draft's
+/// body, which is many lines. `\r\n` counts as one break.
+pub fn sanitize_lines(text: &str) -> String {
+    text.split('\n')
+        .map(|line| sanitize(line.strip_suffix('\r').unwrap_or(line)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A draft whose every string is sanitised; the body keeps its lines.
+pub fn sanitize_approval(mut a: Approval) -> Approval {
+    clean(&mut a.vendor);
+    clean_opt(&mut a.to);
+    clean(&mut a.subject);
+    a.body = sanitize_lines(&a.body);
+    if let DraftedBy::Model { model } = &mut a.drafted_by {
+        clean(model);
+    }
+    a
 }

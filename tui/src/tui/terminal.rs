@@ -53,6 +53,26 @@ impl TerminalGuard {
         Ok(guard)
     }
 
+    /// Hands the terminal back for a while (to run the operator's editor
+    /// in it), keeping the panic hook; [`TerminalGuard::resume`] takes it
+    /// again.
+    pub fn suspend(&mut self) -> io::Result<()> {
+        if !self.active {
+            return Ok(());
+        }
+        restore_terminal()
+    }
+
+    /// Raw mode and the alternate screen again, after
+    /// [`TerminalGuard::suspend`].
+    pub fn resume(&mut self) -> io::Result<()> {
+        if !self.active {
+            return Ok(());
+        }
+        enable_raw_mode()
+            .and_then(|()| execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste))
+    }
+
     pub fn restore(&mut self) -> io::Result<()> {
         if let Some(previous) = self.previous_hook.take() {
             let _ours = panic::take_hook();

@@ -21,6 +21,7 @@ const KEYS: &[KeyHelp] = &[
     key("r", "retry failed/cancelled", Some(("r", "retry"))),
     key("S", "selected job's shortlist", None),
     key("u", "model usage and budget", None),
+    key("A", "approvals inbox: drafts", None),
     key("PgUp PgDn", "page up / down", None),
     key("Home End", "first / last job", None),
 ];
@@ -195,6 +196,7 @@ impl Component for JobsList {
             KeyCode::Char('/' | 'f') => return Outcome::Msg(Msg::OpenFind),
             KeyCode::Char('S') => return self.selected_msg(Msg::OpenShortlist),
             KeyCode::Char('u') => return Outcome::Msg(Msg::OpenUsage),
+            KeyCode::Char('A') => return Outcome::Msg(Msg::OpenApprovals),
             KeyCode::Char('c') => return self.selected_msg(Msg::Cancel),
             KeyCode::Char('r') => return self.selected_msg(Msg::Retry),
             _ => return Outcome::Ignored,

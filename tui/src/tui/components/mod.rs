@@ -1,6 +1,9 @@
 //! The pieces of the screen. Each one keeps its own state, draws itself into
 //! the area it is given and handles the keys that reach it.
 
+pub mod approvals_view;
+pub mod draft_form;
+pub mod draft_view;
 pub mod find_table;
 pub mod find_view;
 pub mod help;
@@ -19,6 +22,7 @@ pub mod shortlist_groups;
 pub mod shortlist_ranked;
 pub mod shortlist_view;
 pub mod status_line;
+pub mod text_editor;
 pub mod usage_view;
 
 #[cfg(test)]
@@ -27,6 +31,7 @@ mod products_table_tests;
 use chrono::{DateTime, FixedOffset, Utc};
 use crossterm::event::KeyEvent;
 use procura_common::job::{JobId, SubmitSearch};
+use procura_common::negotiation::{Approval, DraftEdit};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -92,6 +97,22 @@ pub enum Msg {
     OpenUsage,
     /// Fetch the usage shown again.
     ReloadUsage,
+    /// Show the drafts waiting for approval, keeping them fresh.
+    OpenApprovals,
+    /// Send this edit of a draft.
+    SaveDraft(DraftEdit),
+    /// Open this draft (sanitised) in the operator's editor.
+    EditInEditor(Box<Approval>),
+    Approve(Uuid),
+    Reject {
+        id: Uuid,
+        reason: String,
+    },
+    /// Say this in place of the key hints until the next key.
+    Notice {
+        text: String,
+        error: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

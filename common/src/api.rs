@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::ApiError;
 use crate::job::{Job, JobFilter, JobId, SubmitSearch};
 use crate::log::WatchBatch;
-use crate::negotiation::{Approval, DraftEdit, Outbound, OutboundAction};
+use crate::negotiation::{Approval, DraftEdit, OfferDecision, Outbound, OutboundAction, Thread};
 use crate::product::Product;
 use crate::source::Source;
 use crate::user::{NewUser, User};
@@ -99,4 +99,15 @@ pub trait Procura {
     /// (the approver role).
     async fn resolve_outbound(id: uuid::Uuid, action: OutboundAction)
     -> Result<Outbound, ApiError>;
+    /// Negotiations with their threads (messages, offers read out of
+    /// replies, the purchase order); with `job`, that job's.
+    async fn negotiations(job: Option<JobId>) -> Result<Vec<Thread>, ApiError>;
+    /// Accepts, counters or declines the offer in a negotiation's latest
+    /// reply (the operator role).
+    async fn decide_offer(
+        negotiation: uuid::Uuid,
+        decision: OfferDecision,
+    ) -> Result<Thread, ApiError>;
+    /// A purchase order's PDF, base64-encoded.
+    async fn purchase_order_pdf(id: uuid::Uuid) -> Result<String, ApiError>;
 }

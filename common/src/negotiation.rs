@@ -241,6 +241,82 @@ pub enum OutboundAction {
     MarkSent,
 }
 
+/// The terms read out of a vendor's reply. A term the reply does not
+/// state stays `None`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Offer {
+    #[serde(with = "rust_decimal::serde::str_option", default)]
+    pub unit_price: Option<rust_decimal::Decimal>,
+    pub currency: Option<String>,
+    #[serde(with = "rust_decimal::serde::str_option", default)]
+    pub discount_percent: Option<rust_decimal::Decimal>,
+    pub quantity: Option<u32>,
+    pub delivery_date: Option<chrono::NaiveDate>,
+    /// `rules` (offline) or the model's name.
+    pub read_by: String,
+}
+
+/// One message of a negotiation's thread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadMessage {
+    pub id: Uuid,
+    /// `outbound` or `inbound`.
+    pub direction: String,
+    /// draft, approved, rejected, sending, sent, failed, unknown, received.
+    pub status: String,
+    pub subject: String,
+    pub body: String,
+    /// The vendor's address (outbound) or the reply's sender (inbound).
+    pub counterpart: Option<String>,
+    pub message_id: Option<String>,
+    pub offer: Option<Offer>,
+    pub attachment: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A purchase order as listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurchaseOrderSummary {
+    pub id: Uuid,
+    /// "PO-000001": sequential per organization, without gaps.
+    pub number: String,
+    pub negotiation_id: Uuid,
+    pub vendor: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub total: rust_decimal::Decimal,
+    pub currency: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A negotiation with one vendor and its whole thread.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Thread {
+    pub negotiation_id: Uuid,
+    pub job_id: JobId,
+    pub vendor: String,
+    pub state: NegotiationState,
+    pub messages: Vec<ThreadMessage>,
+    pub purchase_order: Option<PurchaseOrderSummary>,
+}
+
+/// What the operator does with a vendor's offer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum OfferDecision {
+    /// Take the offer: a purchase order is drawn up, and its email waits
+    /// for approval.
+    Accept,
+    /// Propose another unit price: a counter-offer draft waits for approval.
+    Counter {
+        #[serde(with = "rust_decimal::serde::str")]
+        unit_price: rust_decimal::Decimal,
+        note: Option<String>,
+    },
+    Decline {
+        reason: String,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::NegotiationState::*;

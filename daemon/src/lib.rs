@@ -248,6 +248,7 @@ async fn serve_on_database(
     let sender = mail::sender::Sender {
         db: db.clone(),
         hub: hub.clone(),
+        blobs: services.blobs.clone(),
         owner: daemon_id.clone(),
         transport,
         from: config.mail.from.clone(),
@@ -256,6 +257,23 @@ async fn serve_on_database(
         lease: std::time::Duration::from_millis(config.mail.claim_lease_ms),
     };
     let sender = tokio::spawn(sender.run(stop.clone()));
+    let inbox = match &config.mail.imap_url {
+        Some(url) => {
+            let url = url::Url::parse(url.expose()).map_err(|e| {
+                DaemonError::Config(config::ConfigError::Invalid(format!("mail.imap_url: {e}")))
+            })?;
+            let inbox = mail::inbox::Inbox {
+                db: db.clone(),
+                hub: hub.clone(),
+                services: services.clone(),
+                url,
+                folder: config.mail.imap_folder.clone(),
+                poll: std::time::Duration::from_millis(config.mail.imap_poll_ms),
+            };
+            Some(tokio::spawn(inbox.run(stop.clone())))
+        }
+        None => None,
+    };
     let shared = Arc::new(Shared {
         db,
         hub,
@@ -296,6 +314,9 @@ async fn serve_on_database(
     }
     let _ = relay.await;
     let _ = sender.await;
+    if let Some(inbox) = inbox {
+        let _ = inbox.await;
+    }
     if let Ok(services) = Arc::try_unwrap(services) {
         services.shutdown().await;
     }

@@ -2,6 +2,7 @@
 //! `procurad` binary in a temp dir (with its private Postgres), runs the real
 //! `procura` binary against it, and waits on conditions, never on sleeps.
 
+pub mod imap;
 pub mod mail;
 pub mod pages;
 

@@ -35,6 +35,18 @@ pub struct MailConfig {
     /// sender may take it over as abandoned; must exceed an SMTP attempt
     /// (30 s).
     pub claim_lease_ms: u64,
+    /// The mailbox vendors reply to: `imaps://user:pass@host:993` (TLS) or
+    /// `imap://…` on loopback. Unset: replies are not read.
+    pub imap_url: Option<SmtpUrl>,
+    pub imap_folder: String,
+    /// How long to wait for new mail between looks (an IDLE wait where the
+    /// server has IDLE).
+    pub imap_poll_ms: u64,
+    /// Printed on every purchase order.
+    pub po_terms: String,
+    /// A TrueType font for purchase orders (default: Debian's DejaVu Sans
+    /// from fonts-dejavu-core).
+    pub po_font: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
@@ -56,7 +68,7 @@ impl std::str::FromStr for SmtpAuth {
     }
 }
 
-/// An SMTP URL, whose password never reaches a log.
+/// A mail server's URL (SMTP or IMAP), whose password never reaches a log.
 #[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(transparent)]
 pub struct SmtpUrl(pub(super) String);
@@ -97,6 +109,11 @@ impl Default for MailConfig {
             outbox_dir: None,
             retry_base_ms: 30_000,
             claim_lease_ms: 120_000,
+            imap_url: None,
+            imap_folder: "INBOX".into(),
+            imap_poll_ms: 30_000,
+            po_terms: "Payment within 30 days of the invoice. Prices as offered, excluding VAT. Please confirm this order and its delivery date in writing; deliveries after the date above need our agreement.".into(),
+            po_font: None,
         }
     }
 }
@@ -132,6 +149,15 @@ impl MailConfig {
                 "mail.from must be an address such as procurement@example.com, not {:?}",
                 self.from
             )));
+        }
+        if let Some(url) = &self.imap_url {
+            let scheme = url::Url::parse(url.expose()).map(|u| u.scheme().to_string());
+            if !matches!(scheme.as_deref(), Ok("imap" | "imaps")) {
+                return Err(ConfigError::Invalid(format!(
+                    "mail.imap_url must be imap://user:pass@host:port or imaps://…, not {}",
+                    url.shown()
+                )));
+            }
         }
         if let Some(url) = &self.smtp_url {
             let scheme = url::Url::parse(url.expose()).map(|u| u.scheme().to_string());

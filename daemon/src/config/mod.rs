@@ -292,6 +292,15 @@ impl Config {
         if let Some(v) = get("PROCURA_MAIL_RETRY_BASE_MS") {
             self.mail.retry_base_ms = parse("PROCURA_MAIL_RETRY_BASE_MS", v)?;
         }
+        if let Some(v) = get("PROCURA_IMAP_URL") {
+            self.mail.imap_url = Some(SmtpUrl(v.trim().to_string())).filter(|u| !u.0.is_empty());
+        }
+        if let Some(v) = get("PROCURA_IMAP_FOLDER") {
+            self.mail.imap_folder = v.trim().to_string();
+        }
+        if let Some(v) = get("PROCURA_IMAP_POLL_MS") {
+            self.mail.imap_poll_ms = parse("PROCURA_IMAP_POLL_MS", v)?;
+        }
         if let Some(v) = get("PROCURA_MAIL_LEASE_MS") {
             self.mail.claim_lease_ms = parse("PROCURA_MAIL_LEASE_MS", v)?;
         }
@@ -320,6 +329,9 @@ impl Config {
             if let Some(v) = get(name) {
                 *slot = Some(v).filter(|m| !m.trim().is_empty());
             }
+        }
+        if let Some(v) = get("PROCURA_LLM_TIMEOUT_MS") {
+            self.llm.timeout_ms = parse("PROCURA_LLM_TIMEOUT_MS", v)?;
         }
         if let Some(v) = get("PROCURA_LLM_MONTHLY_BUDGET") {
             self.llm.monthly_budget = Some(parse("PROCURA_LLM_MONTHLY_BUDGET", v)?);

@@ -298,11 +298,18 @@ impl Database {
         let mut conn = self.conn().await?;
         conn.transaction::<_, NegotiationError, _>(async |conn| {
             let negotiation_id = lock_draft(conn, organization_id, id).await?;
+            // A request or counter moves the negotiation to approved; a
+            // purchase order's email, drafted once the offer was accepted,
+            // makes it ordered.
+            let to = match state_of(conn, negotiation_id).await? {
+                NegotiationState::Accepted => NegotiationState::Ordered,
+                _ => NegotiationState::Approved,
+            };
             transition(
                 conn,
                 organization_id,
                 negotiation_id,
-                NegotiationState::Approved,
+                to,
                 Actor::Operator(operator),
                 serde_json::json!({ "message": id }),
             )
@@ -348,15 +355,20 @@ impl Database {
         let mut conn = self.conn().await?;
         conn.transaction::<_, NegotiationError, _>(async |conn| {
             let negotiation_id = lock_draft(conn, organization_id, id).await?;
-            transition(
-                conn,
-                organization_id,
-                negotiation_id,
-                NegotiationState::Rejected,
-                Actor::Operator(operator),
-                serde_json::json!({ "message": id, "reason": reason }),
-            )
-            .await?;
+            // A rejected purchase-order email leaves the accepted offer as
+            // it is (the order can be sent later); any other draft ends the
+            // negotiation.
+            if state_of(conn, negotiation_id).await? != NegotiationState::Accepted {
+                transition(
+                    conn,
+                    organization_id,
+                    negotiation_id,
+                    NegotiationState::Rejected,
+                    Actor::Operator(operator),
+                    serde_json::json!({ "message": id, "reason": reason }),
+                )
+                .await?;
+            }
             diesel::update(negotiation_messages::table.find(id))
                 .set((
                     negotiation_messages::status.eq("rejected"),
@@ -439,6 +451,21 @@ fn check_edit(edit: &DraftEdit) -> Result<(), NegotiationError> {
         )));
     }
     Ok(())
+}
+
+/// Where negotiation `id` stands (read under the caller's lock).
+pub(crate) async fn state_of(
+    conn: &mut AsyncPgConnection,
+    id: Uuid,
+) -> Result<NegotiationState, NegotiationError> {
+    let status: String = negotiations::table
+        .find(id)
+        .select(negotiations::status)
+        .first(conn)
+        .await?;
+    Ok(status
+        .parse()
+        .map_err(|e| DbError::Corrupt(format!("negotiation {id}: {e}")))?)
 }
 
 /// Locks the negotiation of draft message `id` and checks the message is

@@ -30,6 +30,8 @@ pub struct Claimed {
     pub in_reply_to: Option<String>,
     pub approved_at: DateTime<Utc>,
     pub attempts: i32,
+    /// A blob to attach and its file name (a purchase order's PDF).
+    pub attachment: Option<(String, String)>,
     /// Claimed before by a daemon that died after handing it to the
     /// transport: it may have gone out already. (One that died before
     /// that is claimed as if fresh.)
@@ -71,6 +73,8 @@ type ClaimRow = (
     i32,
     String,
     Option<DateTime<Utc>>,
+    Option<String>,
+    Option<String>,
 );
 
 impl Database {
@@ -127,6 +131,8 @@ impl Database {
                     negotiation_messages::attempts,
                     negotiation_messages::status,
                     negotiation_messages::handed_over_at,
+                    negotiation_messages::attachment_blob,
+                    negotiation_messages::attachment_name,
                 ))
                 .first(conn)
                 .await
@@ -165,7 +171,12 @@ impl Database {
                     .execute(conn)
                     .await?;
             }
-            if !abandoned {
+            // Only a request or counter moves its negotiation as it goes
+            // out; a purchase order's email leaves it ordered.
+            let moves = !abandoned
+                && super::negotiations::state_of(conn, negotiation_id).await?
+                    == NegotiationState::Approved;
+            if moves {
                 transition(
                     conn,
                     organization_id,
@@ -189,6 +200,7 @@ impl Database {
                 in_reply_to: row.9,
                 approved_at,
                 attempts,
+                attachment: row.14.zip(row.15),
                 recovered,
             }))
         })
@@ -273,7 +285,9 @@ impl Database {
                     .execute(conn)
                     .await?;
             }
-            if let Some(to) = to {
+            let sending = super::negotiations::state_of(conn, claimed.negotiation_id).await?
+                == NegotiationState::Sending;
+            if let Some(to) = to.filter(|_| sending) {
                 transition(
                     conn,
                     claimed.organization_id,
@@ -348,7 +362,9 @@ impl Database {
                     .execute(conn)
                     .await?;
             }
-            if let Some(to) = to {
+            let sending = super::negotiations::state_of(conn, negotiation_id).await?
+                == NegotiationState::Sending;
+            if let Some(to) = to.filter(|_| sending) {
                 transition(
                     conn,
                     organization_id,

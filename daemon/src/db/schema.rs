@@ -166,6 +166,10 @@ diesel::table! {
         claim_expires_at -> Nullable<Timestamptz>,
         delivered_by -> Nullable<Text>,
         handed_over_at -> Nullable<Timestamptz>,
+        sender -> Nullable<Text>,
+        offer -> Nullable<Jsonb>,
+        attachment_blob -> Nullable<Text>,
+        attachment_name -> Nullable<Text>,
     }
 }
 
@@ -181,6 +185,24 @@ diesel::table! {
         pdf_blob -> Nullable<Text>,
         created_by -> Nullable<Uuid>,
         created_at -> Timestamptz,
+        document -> Jsonb,
+        message_id -> Nullable<Uuid>,
+    }
+}
+
+diesel::table! {
+    mail_cursors (mailbox) {
+        mailbox -> Text,
+        uid_validity -> Int8,
+        next_uid -> Int8,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    po_counters (organization_id) {
+        organization_id -> Uuid,
+        last_number -> Int8,
     }
 }
 
@@ -286,6 +308,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     purchase_orders,
     api_usage,
     audit_events,
+    mail_cursors,
+    po_counters,
     shortlist_entries,
     llm_monthly_spend,
     llm_limits,

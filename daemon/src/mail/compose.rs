@@ -4,8 +4,8 @@
 
 use lettre::Message;
 use lettre::address::Envelope;
-use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 
 use crate::db::outbox::Claimed;
 
@@ -25,8 +25,13 @@ pub enum ComposeError {
     Build(String),
 }
 
-/// The envelope and the bytes of `message`, from `from`.
-pub fn compose(from: &str, message: &Claimed) -> Result<(Envelope, Vec<u8>), ComposeError> {
+/// The envelope and the bytes of `message`, from `from`, with
+/// `attachment` (its file name and bytes) when it has one.
+pub fn compose(
+    from: &str,
+    message: &Claimed,
+    attachment: Option<(&str, Vec<u8>)>,
+) -> Result<(Envelope, Vec<u8>), ComposeError> {
     let recipient = message
         .recipient
         .as_deref()
@@ -49,16 +54,30 @@ pub fn compose(from: &str, message: &Claimed) -> Result<(Envelope, Vec<u8>), Com
         .to(address("the recipient", recipient)?)
         .subject(message.subject.clone())
         .message_id(Some(message.message_id.clone()))
-        .date(message.approved_at.into())
-        .header(ContentType::TEXT_PLAIN);
+        .date(message.approved_at.into());
     if let Some(parent) = &message.in_reply_to {
         builder = builder
             .in_reply_to(parent.clone())
             .references(parent.clone());
     }
-    let email = builder
-        .body(message.body.clone())
-        .map_err(|e| ComposeError::Build(e.to_string()))?;
+    let email = match attachment {
+        None => builder
+            .header(ContentType::TEXT_PLAIN)
+            .body(message.body.clone()),
+        Some((name, bytes)) => {
+            let pdf = ContentType::parse("application/pdf")
+                .map_err(|e| ComposeError::Build(e.to_string()))?;
+            // A boundary from the message's id keeps its bytes the same
+            // each time it is composed.
+            builder.multipart(
+                MultiPart::mixed()
+                    .boundary(format!("procura-{}", message.id.simple()))
+                    .singlepart(SinglePart::plain(message.body.clone()))
+                    .singlepart(Attachment::new(name.to_string()).body(bytes, pdf)),
+            )
+        }
+    }
+    .map_err(|e| ComposeError::Build(e.to_string()))?;
     Ok((email.envelope().clone(), email.formatted()))
 }
 
@@ -84,14 +103,15 @@ mod tests {
                 .with_ymd_and_hms(2026, 11, 26, 10, 0, 0)
                 .unwrap(),
             attempts: 1,
+            attachment: None,
             recovered: false,
         }
     }
 
     #[test]
     fn the_same_message_gives_the_same_bytes_with_its_fixed_id() {
-        let (envelope, first) = compose("buyer@acme.example", &claimed()).unwrap();
-        let (_, again) = compose("buyer@acme.example", &claimed()).unwrap();
+        let (envelope, first) = compose("buyer@acme.example", &claimed(), None).unwrap();
+        let (_, again) = compose("buyer@acme.example", &claimed(), None).unwrap();
         assert_eq!(first, again);
         let text = String::from_utf8(first).unwrap();
         assert!(
@@ -104,10 +124,32 @@ mod tests {
     }
 
     #[test]
+    fn an_attachment_goes_as_a_second_part_the_same_each_time() {
+        let pdf = b"%PDF-1.7 fake".to_vec();
+        let (_, first) = compose(
+            "buyer@acme.example",
+            &claimed(),
+            Some(("PO-000001.pdf", pdf.clone())),
+        )
+        .unwrap();
+        let (_, again) = compose(
+            "buyer@acme.example",
+            &claimed(),
+            Some(("PO-000001.pdf", pdf)),
+        )
+        .unwrap();
+        assert_eq!(first, again);
+        let text = String::from_utf8(first).unwrap();
+        assert!(text.contains("multipart/mixed"), "{text}");
+        assert!(text.contains("filename=\"PO-000001.pdf\""), "{text}");
+        assert!(text.contains("application/pdf"), "{text}");
+    }
+
+    #[test]
     fn a_reply_names_its_parent() {
         let mut reply = claimed();
         reply.in_reply_to = Some("<vendor-1@thames.example>".into());
-        let (_, bytes) = compose("buyer@acme.example", &reply).unwrap();
+        let (_, bytes) = compose("buyer@acme.example", &reply, None).unwrap();
         let text = String::from_utf8(bytes).unwrap();
         assert!(
             text.contains("In-Reply-To: <vendor-1@thames.example>"),
@@ -123,7 +165,7 @@ mod tests {
     fn a_missing_or_bad_address_is_named() {
         let mut none = claimed();
         none.recipient = None;
-        let err = compose("buyer@acme.example", &none).unwrap_err();
+        let err = compose("buyer@acme.example", &none, None).unwrap_err();
         assert!(
             err.to_string()
                 .contains("Thames Office has no email address"),
@@ -131,7 +173,7 @@ mod tests {
         );
         let mut bad = claimed();
         bad.recipient = Some("sales at thames".into());
-        let err = compose("buyer@acme.example", &bad).unwrap_err();
+        let err = compose("buyer@acme.example", &bad, None).unwrap_err();
         assert!(
             err.to_string()
                 .contains("\"sales at thames\" is not an email address"),

@@ -4,5 +4,6 @@
 
 pub mod compose;
 pub mod crash;
+pub mod inbox;
 pub mod sender;
 pub mod transport;

@@ -36,6 +36,7 @@ const MAX_ATTEMPTS: i32 = 8;
 pub struct Sender {
     pub db: Database,
     pub hub: Arc<Hub>,
+    pub blobs: crate::blobs::BlobStore,
     pub owner: String,
     pub transport: Transport,
     pub from: String,
@@ -107,7 +108,18 @@ impl Sender {
                 why: "procurad stopped while the SMTP server was taking this message, so it may have gone out; check the Sent folder, then `procura outbox resend ID` or `procura outbox mark-sent ID`".into(),
             };
         }
-        let (envelope, bytes) = match compose(&self.from, claimed) {
+        let attachment = match &claimed.attachment {
+            None => None,
+            Some((blob, name)) => match self.blobs.get(blob) {
+                Ok(bytes) => Some((name.as_str(), bytes)),
+                Err(e) => {
+                    return Delivered::Failed {
+                        error: format!("the attachment {name} cannot be read: {e}"),
+                    };
+                }
+            },
+        };
+        let (envelope, bytes) = match compose(&self.from, claimed, attachment) {
             Ok(built) => built,
             Err(e) => {
                 return Delivered::Failed {

@@ -10,7 +10,9 @@ use procura_common::api::{Backends, DaemonStatus, Hello, MAX_WATCH_WAIT_MS, Proc
 use procura_common::error::ApiError;
 use procura_common::job::{Job, JobFilter, JobId, SubmitSearch};
 use procura_common::log::{LogLevel, WatchBatch};
-use procura_common::negotiation::{Approval, DraftEdit, Outbound, OutboundAction};
+use procura_common::negotiation::{
+    Approval, DraftEdit, OfferDecision, Outbound, OutboundAction, Thread,
+};
 use procura_common::product::Product;
 use procura_common::source::Source;
 use procura_common::user::{NewUser, Role, User};
@@ -541,6 +543,23 @@ impl Procura for Session {
         action: OutboundAction,
     ) -> Result<Outbound, ApiError> {
         self.resolve_one(id, action).await
+    }
+
+    async fn negotiations(self, _: Context, job: Option<JobId>) -> Result<Vec<Thread>, ApiError> {
+        self.list_threads(job).await
+    }
+
+    async fn decide_offer(
+        self,
+        _: Context,
+        negotiation: uuid::Uuid,
+        decision: OfferDecision,
+    ) -> Result<Thread, ApiError> {
+        self.decide(negotiation, decision).await
+    }
+
+    async fn purchase_order_pdf(self, _: Context, id: uuid::Uuid) -> Result<String, ApiError> {
+        self.order_pdf(id).await
     }
 }
 

@@ -4,6 +4,7 @@
 pub(crate) mod approvals;
 mod find;
 mod follow;
+mod negotiations;
 mod outbox;
 mod output;
 mod usage;
@@ -96,6 +97,8 @@ pub enum Command {
     /// Approved email and its delivery: `outbox`, `outbox resend ID`,
     /// `outbox mark-sent ID`.
     Outbox(outbox::OutboxArgs),
+    #[command(flatten)]
+    Negotiation(negotiations::NegotiationCommand),
     /// Cancel a job (a running one stops at its next node boundary).
     Cancel { job: String },
     /// Re-queue a failed or cancelled job; it resumes from its checkpoints.
@@ -289,6 +292,15 @@ pub async fn run(socket: Option<PathBuf>, command: Command) -> anyhow::Result<i3
         }
         Command::Sources { command } => sources(&client, command).await,
         Command::Outbox(args) => outbox::run(&client, args).await,
+        Command::Negotiation(command) => {
+            let job = match &command {
+                negotiations::NegotiationCommand::Negotiations { job: Some(job), .. } => {
+                    Some(resolve_job(&client, job).await?)
+                }
+                _ => None,
+            };
+            negotiations::run(&client, command, job).await
+        }
         Command::Approval(command) => {
             let job = match &command {
                 approvals::ApprovalCommand::Approvals { job: Some(job), .. } => {

@@ -12,7 +12,7 @@ use procura_common::error::ApiError;
 use procura_common::job::{Job, JobFilter, JobId, JobStatus, SubmitSearch};
 use procura_common::log::{LogEntry, WatchBatch};
 use procura_common::negotiation::{
-    Approval, DraftEdit, NegotiationState, Outbound, OutboundAction,
+    Approval, DraftEdit, NegotiationState, OfferDecision, Outbound, OutboundAction, Thread,
 };
 use procura_common::product::Product;
 use procura_common::rank::{FindRequest, Found, Shortlist};
@@ -288,6 +288,24 @@ impl Procura for Fake {
         _: OutboundAction,
     ) -> Result<Outbound, ApiError> {
         Err(ApiError::not_found("message", id))
+    }
+
+    // The TUI does not show threads (yet): nothing to fake.
+    async fn negotiations(self, _: Context, _: Option<JobId>) -> Result<Vec<Thread>, ApiError> {
+        Ok(Vec::new())
+    }
+
+    async fn decide_offer(
+        self,
+        _: Context,
+        negotiation: uuid::Uuid,
+        _: OfferDecision,
+    ) -> Result<Thread, ApiError> {
+        Err(ApiError::not_found("negotiation", negotiation))
+    }
+
+    async fn purchase_order_pdf(self, _: Context, id: uuid::Uuid) -> Result<String, ApiError> {
+        Err(ApiError::not_found("purchase order", id))
     }
 }
 

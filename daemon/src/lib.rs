@@ -262,7 +262,22 @@ async fn serve_on_database(
             let url = url::Url::parse(url.expose()).map_err(|e| {
                 DaemonError::Config(config::ConfigError::Invalid(format!("mail.imap_url: {e}")))
             })?;
+            let oauth2_token = match config.mail.imap_auth {
+                config::SmtpAuth::Xoauth2 => Some(
+                    mail::transport::read_token(
+                        "imap_oauth2_token",
+                        config.mail.imap_oauth2_token_file.as_deref(),
+                    )
+                    .map_err(|e| {
+                        DaemonError::Config(config::ConfigError::Invalid(format!(
+                            "mail.imap_auth = \"xoauth2\" needs an access token: the systemd credential imap_oauth2_token or mail.imap_oauth2_token_file ({e})"
+                        )))
+                    })?,
+                ),
+                config::SmtpAuth::Password => None,
+            };
             let inbox = mail::inbox::Inbox {
+                oauth2_token,
                 db: db.clone(),
                 hub: hub.clone(),
                 services: services.clone(),

@@ -211,3 +211,66 @@ fn a_negotiation_runs_from_draft_to_purchase_order_over_real_mail_servers() {
     assert_eq!(listed[0]["number"], "PO-000001");
     assert_eq!(listed[0]["total"], "980.00");
 }
+
+#[test]
+fn a_bounce_marks_the_sent_email_failed_with_the_servers_reason() {
+    let smtp = SmtpServer::start();
+    let imap = ImapServer::start();
+    let daemon = Daemon::start(DaemonOptions {
+        demo: true,
+        env: vec![
+            ("PROCURA_SMTP_URL".into(), smtp.url()),
+            ("PROCURA_IMAP_URL".into(), imap.url()),
+            ("PROCURA_IMAP_POLL_MS".into(), "300".into()),
+        ],
+        ..DaemonOptions::default()
+    });
+    let job = daemon.procura_json(&[
+        "search",
+        "2 office chairs",
+        "--negotiate",
+        "--max-vendors",
+        "1",
+        "--max-results",
+        "4",
+        "--wait",
+        "--json",
+    ]);
+    assert_eq!(job["status"], "succeeded", "{job}");
+    let drafts = daemon.procura_json(&["approvals", "--json"]);
+    let id = drafts[0]["id"].as_str().unwrap().to_string();
+    ok(daemon.procura(&["approve", &id]));
+    let sent = wait("sent", &daemon, || {
+        let all = daemon.procura_json(&["outbox", "--json"]);
+        all.as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["state"] == "sent")
+            .cloned()
+    });
+    let message_id = sent["message_id"].as_str().unwrap();
+    let to = sent["to"].as_str().unwrap();
+    imap.append(
+        "INBOX",
+        &format!(
+            "From: Mail Delivery System <MAILER-DAEMON@mx.example>\r\nSubject: Undelivered Mail Returned to Sender\r\nMessage-ID: <dsn-1@mx.example>\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n--b1\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.example\r\n\r\nFinal-Recipient: rfc822; {to}\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 <{to}>: Recipient address rejected: User unknown\r\n--b1\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: {message_id}\r\nSubject: Request for quote\r\n--b1--\r\n"
+        ),
+    );
+    let failed = wait("the bounce marks it failed", &daemon, || {
+        let all = daemon.procura_json(&["outbox", "--json"]);
+        all.as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["state"] == "failed")
+            .cloned()
+    });
+    let error = failed["error"].as_str().unwrap();
+    assert!(error.starts_with("bounced: smtp; 550 5.1.1"), "{error}");
+    let table = ok(daemon.procura(&["outbox"]));
+    assert!(table.contains("bounced"), "{table}");
+    let log = ok(daemon.procura(&["logs", job["id"].as_str().unwrap()]));
+    assert!(log.contains("bounced: smtp; 550"), "{log}");
+    // The bounce is not a reply: the thread still waits for the vendor.
+    let threads = daemon.procura_json(&["negotiations", "--json"]);
+    assert_eq!(threads[0]["messages"].as_array().unwrap().len(), 1);
+}

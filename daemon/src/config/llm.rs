@@ -46,6 +46,10 @@ pub struct LlmConfig {
     pub requests_per_minute: Option<u32>,
     /// What a job does once the budget is spent: `offline` or `pause`.
     pub on_budget_exhausted: procura_common::usage::OnBudgetExhausted,
+    /// Tasks that keep their offline path even with a model: any of
+    /// `plan`, `vision_extract`, `draft`, `reply_parse` (say, the
+    /// deterministic parser for plans and the model for replies).
+    pub offline_tasks: Vec<String>,
 }
 
 impl Default for LlmConfig {
@@ -68,6 +72,7 @@ impl Default for LlmConfig {
             budget_currency: "USD".into(),
             requests_per_minute: None,
             on_budget_exhausted: Default::default(),
+            offline_tasks: Vec::new(),
         }
     }
 }
@@ -103,6 +108,13 @@ fn default_prices() -> procura_llm::PriceTable {
 
 impl LlmConfig {
     pub(super) fn validate(&self) -> Result<(), ConfigError> {
+        for task in &self.offline_tasks {
+            if !["plan", "vision_extract", "draft", "reply_parse"].contains(&task.as_str()) {
+                return Err(ConfigError::Invalid(format!(
+                    "llm.offline_tasks: {task:?} is not plan, vision_extract, draft or reply_parse"
+                )));
+            }
+        }
         if let Some(url) = &self.base_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {

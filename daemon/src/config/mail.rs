@@ -39,6 +39,10 @@ pub struct MailConfig {
     /// `imap://…` on loopback. Unset: replies are not read.
     pub imap_url: Option<SmtpUrl>,
     pub imap_folder: String,
+    /// `password` (from the URL) or `xoauth2` (the token from the systemd
+    /// credential `imap_oauth2_token` or `imap_oauth2_token_file`).
+    pub imap_auth: SmtpAuth,
+    pub imap_oauth2_token_file: Option<PathBuf>,
     /// How long to wait for new mail between looks (an IDLE wait where the
     /// server has IDLE).
     pub imap_poll_ms: u64,
@@ -111,6 +115,8 @@ impl Default for MailConfig {
             claim_lease_ms: 120_000,
             imap_url: None,
             imap_folder: "INBOX".into(),
+            imap_auth: SmtpAuth::Password,
+            imap_oauth2_token_file: None,
             imap_poll_ms: 30_000,
             po_terms: "Payment within 30 days of the invoice. Prices as offered, excluding VAT. Please confirm this order and its delivery date in writing; deliveries after the date above need our agreement.".into(),
             po_font: None,

@@ -330,6 +330,13 @@ impl Config {
                 *slot = Some(v).filter(|m| !m.trim().is_empty());
             }
         }
+        if let Some(v) = get("PROCURA_LLM_OFFLINE_TASKS") {
+            self.llm.offline_tasks = v
+                .split(',')
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect();
+        }
         if let Some(v) = get("PROCURA_LLM_TIMEOUT_MS") {
             self.llm.timeout_ms = parse("PROCURA_LLM_TIMEOUT_MS", v)?;
         }

@@ -113,6 +113,40 @@ impl Database {
         .await
     }
 
+    /// Marks the sent messages among `ids` failed with `why` (a bounce);
+    /// returns the job and vendor of each.
+    pub async fn mark_bounced(
+        &self,
+        ids: &[String],
+        why: &str,
+    ) -> Result<Vec<(JobId, String)>, DbError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut conn = self.conn().await?;
+        let bounced: Vec<Uuid> = diesel::update(
+            negotiation_messages::table
+                .filter(negotiation_messages::direction.eq("outbound"))
+                .filter(negotiation_messages::status.eq("sent"))
+                .filter(negotiation_messages::message_id.eq_any(ids)),
+        )
+        .set((
+            negotiation_messages::status.eq("failed"),
+            negotiation_messages::error.eq(format!("bounced: {why}")),
+            negotiation_messages::updated_at.eq(diesel::dsl::now),
+        ))
+        .returning(negotiation_messages::negotiation_id)
+        .get_results(&mut conn)
+        .await?;
+        let found: Vec<(Uuid, String)> = negotiations::table
+            .inner_join(vendors::table)
+            .filter(negotiations::id.eq_any(&bounced))
+            .select((negotiations::job_id, vendors::name))
+            .load(&mut conn)
+            .await?;
+        Ok(found)
+    }
+
     pub async fn set_offer(&self, message: Uuid, offer: &Offer) -> Result<(), DbError> {
         let value = serde_json::to_value(offer).map_err(|e| DbError::Corrupt(e.to_string()))?;
         let mut conn = self.conn().await?;

@@ -52,6 +52,8 @@ pub struct Models {
     prices: PriceTable,
     price_currency: String,
     gate: UsageGate,
+    /// Tasks kept on their offline path (`llm.offline_tasks`).
+    offline_tasks: Vec<String>,
 }
 
 impl Models {
@@ -64,6 +66,7 @@ impl Models {
                 prices: config.prices.clone(),
                 price_currency: config.price_currency.clone(),
                 gate,
+                offline_tasks: config.offline_tasks.clone(),
             });
         };
         let mut settings = procura_llm::LlmConfig::new(base_url, config.model.clone());
@@ -86,6 +89,7 @@ impl Models {
             prices: config.prices.clone(),
             price_currency: config.price_currency.clone(),
             gate,
+            offline_tasks: config.offline_tasks.clone(),
         })
     }
 
@@ -120,6 +124,9 @@ impl Models {
         let (Some(provider), Some(config)) = (&self.provider, &self.config) else {
             return Outcome::Offline("no model is configured (llm.base_url)".into());
         };
+        if self.offline_tasks.iter().any(|t| t == task.as_str()) {
+            return Outcome::Offline(format!("llm.offline_tasks keeps {} offline", task.as_str()));
+        }
         let model = config.model_for(to_llm_task(task)).to_string();
         let record = |model, outcome, tokens_in, tokens_out, cost| CallRecord {
             organization,

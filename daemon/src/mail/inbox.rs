@@ -61,6 +61,23 @@ pub struct Inbox {
     pub url: url::Url,
     pub folder: String,
     pub poll: Duration,
+    /// An XOAUTH2 access token (Gmail, Microsoft 365) instead of the URL's
+    /// password.
+    pub oauth2_token: Option<String>,
+}
+
+/// SASL XOAUTH2: the user and the bearer token in one initial response.
+struct XOauth2 {
+    user: String,
+    token: String,
+}
+
+impl async_imap::Authenticator for XOauth2 {
+    type Response = String;
+
+    fn process(&mut self, _challenge: &[u8]) -> String {
+        format!("user={}\x01auth=Bearer {}\x01\x01", self.user, self.token)
+    }
 }
 
 impl Inbox {
@@ -184,16 +201,30 @@ impl Inbox {
             .map_err(|e| connect_err(e.to_string()))?
             .ok_or_else(|| connect_err("closed before greeting".into()))?;
         let user = percent_decode(self.url.username());
-        let password = percent_decode(self.url.password().unwrap_or_default());
-        let mut session =
-            client
-                .login(&user, &password)
+        let login_err = |e: async_imap::error::Error| InboxError::Login {
+            server: server.clone(),
+            user: user.clone(),
+            reason: e.to_string(),
+        };
+        let mut session = match &self.oauth2_token {
+            Some(token) => client
+                .authenticate(
+                    "XOAUTH2",
+                    XOauth2 {
+                        user: user.clone(),
+                        token: token.clone(),
+                    },
+                )
                 .await
-                .map_err(|(e, _)| InboxError::Login {
-                    server: server.clone(),
-                    user: user.clone(),
-                    reason: e.to_string(),
-                })?;
+                .map_err(|(e, _)| login_err(e))?,
+            None => {
+                let password = percent_decode(self.url.password().unwrap_or_default());
+                client
+                    .login(&user, &password)
+                    .await
+                    .map_err(|(e, _)| login_err(e))?
+            }
+        };
         session.select(&self.folder).await?;
         Ok(session)
     }
@@ -232,7 +263,11 @@ impl Inbox {
             fetched.sort_by_key(|(uid, _)| *uid);
             for (uid, raw) in fetched {
                 if let Some(reply) = parse(&raw, validity, uid) {
-                    self.take(reply).await;
+                    if is_bounce(&raw) {
+                        self.bounced(&raw).await;
+                    } else {
+                        self.take(reply).await;
+                    }
                 }
                 self.db
                     .set_mail_cursor(&key, validity, uid.saturating_add(1))
@@ -269,6 +304,32 @@ impl Inbox {
         match self.db.append_logs(stored.job_id, &[entry]).await {
             Ok(entries) => self.hub.appended(stored.job_id, &entries, None),
             Err(e) => tracing::warn!(error = %e, "cannot log a reply"),
+        }
+    }
+
+    /// A delivery-status report naming one of our sent messages marks it
+    /// failed, with the server's diagnosis, so the outbox shows it.
+    async fn bounced(&self, raw: &[u8]) {
+        let text = String::from_utf8_lossy(raw);
+        let ids = message_ids_in(&text);
+        let why = diagnosis(&text);
+        match self.db.mark_bounced(&ids, &why).await {
+            Ok(bounced) => {
+                for (job, vendor) in bounced {
+                    let entry = NewLogEntry::new(
+                        LogLevel::Error,
+                        "inbox",
+                        format!(
+                            "the email to {vendor} bounced: {why}; `procura outbox resend ID` sends it again"
+                        ),
+                    );
+                    match self.db.append_logs(job, &[entry]).await {
+                        Ok(entries) => self.hub.appended(job, &entries, None),
+                        Err(e) => tracing::warn!(error = %e, "cannot log a bounce"),
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot record a bounce"),
         }
     }
 
@@ -319,6 +380,56 @@ fn percent_decode(text: &str) -> String {
     percent_encoding::percent_decode_str(text)
         .decode_utf8_lossy()
         .into_owned()
+}
+
+/// A delivery-status notification (RFC 3464): `multipart/report` with
+/// `report-type=delivery-status`.
+fn is_bounce(raw: &[u8]) -> bool {
+    let head_end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .or_else(|| raw.windows(2).position(|w| w == b"\n\n"))
+        .unwrap_or(raw.len());
+    let head = String::from_utf8_lossy(&raw[..head_end]).to_ascii_lowercase();
+    head.contains("multipart/report") && head.contains("delivery-status")
+}
+
+/// Every `<…@…>` token in `text`: the returned headers of a bounce name
+/// the original Message-ID among them.
+fn message_ids_in(text: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('<') {
+        rest = &rest[start..];
+        let Some(end) = rest.find('>') else { break };
+        let candidate = &rest[..=end];
+        if candidate.contains('@')
+            && !candidate.contains(char::is_whitespace)
+            && candidate.len() < 300
+            && !ids.iter().any(|i| i == candidate)
+        {
+            ids.push(candidate.to_string());
+        }
+        rest = &rest[end + 1..];
+    }
+    ids
+}
+
+/// The server's reason in a bounce: its Diagnostic-Code, else its Status.
+fn diagnosis(text: &str) -> String {
+    for field in ["diagnostic-code:", "status:"] {
+        if let Some(line) = text
+            .lines()
+            .find(|l| l.to_ascii_lowercase().starts_with(field))
+        {
+            let value = line[field.len()..].trim();
+            return procura_common::text::sanitize(value)
+                .chars()
+                .take(300)
+                .collect();
+        }
+    }
+    "the receiving server returned it (no diagnosis given)".into()
 }
 
 /// One line for the log: what the reply offers.
@@ -400,6 +511,37 @@ mod tests {
         );
         assert_eq!(reply.sender.as_deref(), Some("sales@thames.example"));
         assert!(reply.body.contains("245.00 EUR"));
+    }
+
+    #[test]
+    fn xoauth2_sends_the_user_and_the_bearer_token() {
+        use async_imap::Authenticator;
+        let mut auth = XOauth2 {
+            user: "buyer@acme.example".into(),
+            token: "ya29.token".into(),
+        };
+        assert_eq!(
+            auth.process(b""),
+            "user=buyer@acme.example\x01auth=Bearer ya29.token\x01\x01"
+        );
+    }
+
+    #[test]
+    fn a_bounce_names_the_message_and_the_reason() {
+        let raw = "From: MAILER-DAEMON@mx.example\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 5.1.1 <sales@x.example>: user unknown\r\n--b\r\nContent-Type: text/rfc822-headers\r\n\r\nMessage-ID: <abc@procura.localhost>\r\n--b--\r\n";
+        assert!(is_bounce(raw.as_bytes()));
+        assert!(!is_bounce(
+            b"Content-Type: text/plain\r\n\r\nmultipart/report delivery-status"
+        ));
+        let ids = message_ids_in(raw);
+        assert!(
+            ids.contains(&"<abc@procura.localhost>".to_string()),
+            "{ids:?}"
+        );
+        assert_eq!(
+            diagnosis(raw),
+            "smtp; 550 5.1.1 <sales@x.example>: user unknown"
+        );
     }
 
     #[test]

@@ -151,20 +151,22 @@ fn percent_decode(text: &str) -> String {
 }
 
 fn oauth2_token(file: Option<&Path>) -> Result<String, TransportError> {
+    read_token(OAUTH2_CREDENTIAL, file).map_err(TransportError::NoToken)
+}
+
+/// An OAuth2 access token from the systemd credential `credential`, else
+/// from `file`.
+pub fn read_token(credential: &str, file: Option<&Path>) -> Result<String, String> {
     let from_credential = std::env::var_os("CREDENTIALS_DIRECTORY")
-        .map(|dir| PathBuf::from(dir).join(OAUTH2_CREDENTIAL))
+        .map(|dir| PathBuf::from(dir).join(credential))
         .filter(|p| p.exists());
     let path = from_credential
         .or_else(|| file.map(Path::to_path_buf))
-        .ok_or_else(|| TransportError::NoToken("neither is set".into()))?;
-    let token = std::fs::read_to_string(&path)
-        .map_err(|e| TransportError::NoToken(format!("{}: {e}", path.display())))?;
+        .ok_or_else(|| "neither is set".to_string())?;
+    let token = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let token = token.trim().to_string();
     if token.is_empty() {
-        return Err(TransportError::NoToken(format!(
-            "{} is empty",
-            path.display()
-        )));
+        return Err(format!("{} is empty", path.display()));
     }
     Ok(token)
 }

@@ -274,3 +274,113 @@ fn a_bounce_marks_the_sent_email_failed_with_the_servers_reason() {
     let threads = daemon.procura_json(&["negotiations", "--json"]);
     assert_eq!(threads[0]["messages"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn an_offer_is_countered_or_declined_through_the_state_machine() {
+    let smtp = SmtpServer::start();
+    let imap = ImapServer::start();
+    let daemon = Daemon::start(DaemonOptions {
+        demo: true,
+        env: vec![
+            ("PROCURA_SMTP_URL".into(), smtp.url()),
+            ("PROCURA_IMAP_URL".into(), imap.url()),
+            ("PROCURA_IMAP_POLL_MS".into(), "300".into()),
+        ],
+        ..DaemonOptions::default()
+    });
+    let job = daemon.procura_json(&[
+        "search",
+        "4 ergonomic office chairs under 400 EUR each by 15 Dec 2026",
+        "--negotiate",
+        "--max-vendors",
+        "2",
+        "--max-results",
+        "12",
+        "--wait",
+        "--json",
+    ]);
+    assert_eq!(job["status"], "succeeded", "{job}");
+    let drafts = daemon.procura_json(&["approvals", "--json"]);
+    assert_eq!(drafts.as_array().unwrap().len(), 2, "{drafts}");
+    for d in drafts.as_array().unwrap() {
+        ok(daemon.procura(&["approve", d["id"].as_str().unwrap()]));
+    }
+    let sent = wait("both sent", &daemon, || {
+        let all = daemon.procura_json(&["outbox", "--json"]);
+        let sent: Vec<Value> = all
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|m| m["state"] == "sent")
+            .cloned()
+            .collect();
+        (sent.len() == 2).then_some(sent)
+    });
+    for (n, m) in sent.iter().enumerate() {
+        imap.append(
+            "INBOX",
+            &reply(
+                m["to"].as_str().unwrap(),
+                m["message_id"].as_str().unwrap(),
+                &format!("<offer-{n}@vendor.example>"),
+                "We can offer 260.00 EUR per unit, delivery within 10 business days.",
+            ),
+        );
+    }
+    let threads = wait("both replied", &daemon, || {
+        let t = daemon.procura_json(&["negotiations", "--json"]);
+        t.as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["state"] == "replied")
+            .then_some(t)
+    });
+    let first = threads[0]["negotiation_id"].as_str().unwrap().to_string();
+    let second = threads[1]["negotiation_id"].as_str().unwrap().to_string();
+
+    let out = daemon.procura(&["counter", &first, "--price=0"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("a unit price above zero"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    ok(daemon.procura(&[
+        "counter",
+        &first,
+        "--price",
+        "230",
+        "--note",
+        "For 4 chairs.",
+    ]));
+    let drafts = daemon.procura_json(&["approvals", "--json"]);
+    assert_eq!(drafts.as_array().unwrap().len(), 1, "{drafts}");
+    let body = drafts[0]["body"].as_str().unwrap();
+    assert!(
+        body.contains("230.00 EUR per unit") && body.contains("For 4 chairs."),
+        "{body}"
+    );
+    let out = daemon.procura(&["decline", &first, "--reason", "changed our mind"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("cannot go from awaiting approval to declined"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    ok(daemon.procura(&["decline", &second, "--reason", "too expensive"]));
+    let threads = daemon.procura_json(&["negotiations", "--json"]);
+    let state = |id: &str| {
+        threads
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["negotiation_id"] == id)
+            .unwrap()["state"]
+            .clone()
+    };
+    assert_eq!(state(&first), "awaiting_approval");
+    assert_eq!(state(&second), "declined");
+    let out = daemon.procura(&["accept", &second]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("declined is final"));
+    assert_eq!(smtp.messages().len(), 2, "deciding sends nothing by itself");
+}

@@ -46,49 +46,83 @@ fn reply(vendor_address: &str, parent: &str, id: &str, body: &str) -> String {
     )
 }
 
-#[test]
-fn a_negotiation_runs_from_draft_to_purchase_order_over_real_mail_servers() {
+/// Both mail servers and a demo daemon wired to them.
+struct World {
+    smtp: SmtpServer,
+    imap: ImapServer,
+    daemon: Daemon,
+}
+
+fn world(extra: &[(&str, &str)]) -> World {
     let smtp = SmtpServer::start();
     let imap = ImapServer::start();
+    let mut env = vec![
+        ("PROCURA_SMTP_URL".to_string(), smtp.url()),
+        ("PROCURA_IMAP_URL".to_string(), imap.url()),
+        ("PROCURA_IMAP_POLL_MS".to_string(), "300".to_string()),
+    ];
+    env.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let daemon = Daemon::start(DaemonOptions {
         demo: true,
-        env: vec![
-            ("PROCURA_SMTP_URL".into(), smtp.url()),
-            ("PROCURA_IMAP_URL".into(), imap.url()),
-            ("PROCURA_IMAP_POLL_MS".into(), "300".into()),
-            ("PROCURA_MAIL_FROM".into(), "buyer@acme.example".into()),
-            (
-                "PROCURA_MAIL_ORGANIZATION".into(),
-                "Acme Buying GmbH".into(),
-            ),
-        ],
+        env,
         ..DaemonOptions::default()
     });
+    World { smtp, imap, daemon }
+}
+
+/// Runs a negotiating job for `vendors` vendors, approves every draft and
+/// waits until all are sent; returns the job and the sent messages.
+fn negotiate_and_send(daemon: &Daemon, request: &str, vendors: usize) -> (Value, Vec<Value>) {
+    let vendors_arg = vendors.to_string();
     let job = daemon.procura_json(&[
         "search",
-        "4 ergonomic office chairs under 400 EUR each by 15 Dec 2026",
+        request,
         "--negotiate",
         "--max-vendors",
-        "1",
+        &vendors_arg,
         "--max-results",
-        "8",
+        "12",
         "--wait",
         "--json",
     ]);
     assert_eq!(job["status"], "succeeded", "{job}");
     let drafts = daemon.procura_json(&["approvals", "--json"]);
-    let draft = drafts[0].clone();
-    let vendor = draft["vendor"].as_str().unwrap().to_string();
-    let vendor_address = draft["to"].as_str().unwrap().to_string();
-    ok(daemon.procura(&["approve", draft["id"].as_str().unwrap()]));
-    let sent = wait("the request is sent", &daemon, || {
+    assert_eq!(drafts.as_array().unwrap().len(), vendors, "{drafts}");
+    for d in drafts.as_array().unwrap() {
+        ok(daemon.procura(&["approve", d["id"].as_str().unwrap()]));
+    }
+    let what = format!(
+        "every approved draft is sent: {}",
+        daemon.procura_json(&["outbox", "--json"])
+    );
+    let sent = wait(&what, daemon, || {
         let all = daemon.procura_json(&["outbox", "--json"]);
-        all.as_array()
+        let sent: Vec<Value> = all
+            .as_array()
             .unwrap()
             .iter()
-            .find(|m| m["state"] == "sent")
+            .filter(|m| m["state"] == "sent")
             .cloned()
+            .collect();
+        (sent.len() == vendors).then_some(sent)
     });
+    (job, sent)
+}
+
+#[test]
+fn a_negotiation_runs_from_draft_to_purchase_order_over_real_mail_servers() {
+    let World { smtp, imap, daemon } = world(&[
+        ("PROCURA_MAIL_FROM", "buyer@acme.example"),
+        ("PROCURA_MAIL_ORGANIZATION", "Acme Buying GmbH"),
+    ]);
+    let (job, sent) = negotiate_and_send(
+        &daemon,
+        "4 ergonomic office chairs under 400 EUR each by 15 Dec 2026",
+        1,
+    );
+    let sent = sent[0].clone();
+    let vendor = thread(&daemon)["vendor"].as_str().unwrap().to_string();
+    let vendor_address = sent["to"].as_str().unwrap().to_string();
     let request_id = sent["message_id"].as_str().unwrap().to_string();
     assert_eq!(smtp.messages().len(), 1);
     assert_eq!(thread(&daemon)["state"], "sent");
@@ -214,40 +248,14 @@ fn a_negotiation_runs_from_draft_to_purchase_order_over_real_mail_servers() {
 
 #[test]
 fn a_bounce_marks_the_sent_email_failed_with_the_servers_reason() {
-    let smtp = SmtpServer::start();
-    let imap = ImapServer::start();
-    let daemon = Daemon::start(DaemonOptions {
-        demo: true,
-        env: vec![
-            ("PROCURA_SMTP_URL".into(), smtp.url()),
-            ("PROCURA_IMAP_URL".into(), imap.url()),
-            ("PROCURA_IMAP_POLL_MS".into(), "300".into()),
-        ],
-        ..DaemonOptions::default()
-    });
-    let job = daemon.procura_json(&[
-        "search",
-        "2 office chairs",
-        "--negotiate",
-        "--max-vendors",
-        "1",
-        "--max-results",
-        "4",
-        "--wait",
-        "--json",
-    ]);
-    assert_eq!(job["status"], "succeeded", "{job}");
-    let drafts = daemon.procura_json(&["approvals", "--json"]);
-    let id = drafts[0]["id"].as_str().unwrap().to_string();
-    ok(daemon.procura(&["approve", &id]));
-    let sent = wait("sent", &daemon, || {
-        let all = daemon.procura_json(&["outbox", "--json"]);
-        all.as_array()
-            .unwrap()
-            .iter()
-            .find(|m| m["state"] == "sent")
-            .cloned()
-    });
+    // `_smtp`, not `..`: the server must live as long as the test.
+    let World {
+        imap,
+        daemon,
+        smtp: _smtp,
+    } = world(&[]);
+    let (job, sent) = negotiate_and_send(&daemon, "2 office chairs", 1);
+    let sent = &sent[0];
     let message_id = sent["message_id"].as_str().unwrap();
     let to = sent["to"].as_str().unwrap();
     imap.append(
@@ -277,45 +285,12 @@ fn a_bounce_marks_the_sent_email_failed_with_the_servers_reason() {
 
 #[test]
 fn an_offer_is_countered_or_declined_through_the_state_machine() {
-    let smtp = SmtpServer::start();
-    let imap = ImapServer::start();
-    let daemon = Daemon::start(DaemonOptions {
-        demo: true,
-        env: vec![
-            ("PROCURA_SMTP_URL".into(), smtp.url()),
-            ("PROCURA_IMAP_URL".into(), imap.url()),
-            ("PROCURA_IMAP_POLL_MS".into(), "300".into()),
-        ],
-        ..DaemonOptions::default()
-    });
-    let job = daemon.procura_json(&[
-        "search",
+    let World { smtp, imap, daemon } = world(&[]);
+    let (_, sent) = negotiate_and_send(
+        &daemon,
         "4 ergonomic office chairs under 400 EUR each by 15 Dec 2026",
-        "--negotiate",
-        "--max-vendors",
-        "2",
-        "--max-results",
-        "12",
-        "--wait",
-        "--json",
-    ]);
-    assert_eq!(job["status"], "succeeded", "{job}");
-    let drafts = daemon.procura_json(&["approvals", "--json"]);
-    assert_eq!(drafts.as_array().unwrap().len(), 2, "{drafts}");
-    for d in drafts.as_array().unwrap() {
-        ok(daemon.procura(&["approve", d["id"].as_str().unwrap()]));
-    }
-    let sent = wait("both sent", &daemon, || {
-        let all = daemon.procura_json(&["outbox", "--json"]);
-        let sent: Vec<Value> = all
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|m| m["state"] == "sent")
-            .cloned()
-            .collect();
-        (sent.len() == 2).then_some(sent)
-    });
+        2,
+    );
     for (n, m) in sent.iter().enumerate() {
         imap.append(
             "INBOX",

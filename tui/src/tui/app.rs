@@ -3,6 +3,9 @@
 //! or the network.
 
 mod approvals;
+mod draw;
+mod negotiations;
+mod outbox;
 mod rank;
 mod usage;
 
@@ -12,24 +15,22 @@ use chrono::{DateTime, FixedOffset, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use procura_common::api::DaemonStatus;
 use procura_common::job::{Job, JobId, JobStatus};
-use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
 use ratatui_image::picker::Picker;
 
 use super::components::approvals_view::{ApprovalsView, LIST_KEYS, OPEN_KEYS};
-use super::components::draft_form;
 use super::components::find_view::{self, FindView};
 use super::components::help::{GLOBAL_KEYS, Help, Section};
 use super::components::job_view::JobView;
-use super::components::jobs_list::JobsList;
+use super::components::jobs_list::{self, JobsList};
+use super::components::negotiations_view::{self, NegotiationsView};
+use super::components::outbox_view::OutboxView;
 use super::components::search_form::SearchForm;
 use super::components::shortlist_view::ShortlistView;
 use super::components::status_line::{ConnState, StatusLine};
 use super::components::usage_view::UsageView;
-use super::components::{Component, Ctx, Msg, Outcome, hints_line};
-use super::format::{short_id, wrap};
+use super::components::{Component, Ctx, Msg, Outcome};
+use super::components::{counter_form, draft_form};
+use super::format::short_id;
 use super::msg::{Action, ActionKind, Update};
 use super::sanitize::{sanitize, sanitize_job, sanitize_product};
 use super::theme::Theme;
@@ -47,6 +48,11 @@ pub enum Screen {
     Usage,
     /// The drafts waiting for approval, across all jobs.
     Approvals,
+    /// The negotiations with vendors (one job's or all), their threads,
+    /// offers and purchase orders.
+    Negotiations,
+    /// Approved email and its delivery.
+    Outbox,
 }
 
 /// A one-line message in place of the key hints, until the next key.
@@ -69,8 +75,12 @@ pub struct App {
     shortlist: ShortlistView,
     usage: UsageView,
     approvals: ApprovalsView,
-    /// Where Esc goes from the shortlist: the job view or the jobs list.
+    negotiations: NegotiationsView,
+    outbox: OutboxView,
+    /// Where Esc goes from the shortlist and the negotiations: the job
+    /// view or the jobs list.
     shortlist_from: Screen,
+    negotiations_from: Screen,
     status: StatusLine,
     help: Help,
     daemon: Option<DaemonStatus>,
@@ -98,7 +108,10 @@ impl App {
             shortlist: ShortlistView::default(),
             usage: UsageView::default(),
             approvals: ApprovalsView::default(),
+            negotiations: NegotiationsView::default(),
+            outbox: OutboxView::default(),
             shortlist_from: Screen::Jobs,
+            negotiations_from: Screen::Jobs,
             status: StatusLine::new(sanitize(&socket.display().to_string())),
             help: Help::default(),
             daemon: None,
@@ -149,6 +162,14 @@ impl App {
         &self.approvals
     }
 
+    pub fn negotiations(&self) -> &NegotiationsView {
+        &self.negotiations
+    }
+
+    pub fn outbox(&self) -> &OutboxView {
+        &self.outbox
+    }
+
     pub fn conn(&self) -> &ConnState {
         self.status.conn()
     }
@@ -179,12 +200,12 @@ impl App {
         match self.screen {
             Screen::Jobs => (
                 vec![everywhere, (self.jobs.title(), self.jobs.keys())],
-                vec![form],
+                vec![form, ("Other screens", jobs_list::SCREEN_KEYS)],
             ),
             Screen::NewSearch => (vec![everywhere], vec![form]),
             Screen::Job => {
                 let [job, log, products, details] = JobView::help_sections();
-                (vec![everywhere, job, log], vec![products, details])
+                (vec![everywhere, job, details], vec![log, products])
             }
             Screen::Find => (
                 vec![everywhere, (self.find.title(), self.find.keys())],
@@ -204,6 +225,17 @@ impl App {
                     ("Open draft", OPEN_KEYS),
                     ("Editing a draft", draft_form::KEYS),
                 ],
+            ),
+            Screen::Negotiations => (
+                vec![everywhere, ("Negotiations", negotiations_view::LIST_KEYS)],
+                vec![
+                    ("Open thread", negotiations_view::THREAD_KEYS),
+                    ("Counter-offer", counter_form::KEYS),
+                ],
+            ),
+            Screen::Outbox => (
+                vec![everywhere],
+                vec![(self.outbox.title(), self.outbox.keys())],
             ),
         }
     }
@@ -253,6 +285,8 @@ impl App {
             Screen::Shortlist => self.shortlist.handle_key(key),
             Screen::Usage => self.usage.handle_key(key),
             Screen::Approvals => self.approvals.handle_key(key),
+            Screen::Negotiations => self.negotiations.handle_key(key),
+            Screen::Outbox => self.outbox.handle_key(key),
         };
         match outcome {
             Outcome::Msg(msg) => self.process(msg),
@@ -280,7 +314,8 @@ impl App {
             Screen::Job => self.job_view.paste(text),
             Screen::Find => self.find.paste(text),
             Screen::Approvals => self.approvals.paste(text),
-            Screen::Jobs | Screen::Shortlist | Screen::Usage => {}
+            Screen::Negotiations => self.negotiations.paste(text),
+            Screen::Jobs | Screen::Shortlist | Screen::Usage | Screen::Outbox => {}
         }
         Vec::new()
     }
@@ -314,11 +349,14 @@ impl App {
                 let was = self.screen;
                 self.screen = match was {
                     Screen::Shortlist => self.shortlist_from,
+                    Screen::Negotiations => self.negotiations_from,
                     _ => Screen::Jobs,
                 };
                 match was {
                     Screen::Job => vec![Action::Unwatch],
                     Screen::Approvals => vec![Action::UnwatchApprovals],
+                    Screen::Negotiations => vec![Action::UnwatchNegotiations],
+                    Screen::Outbox => vec![Action::UnwatchOutbox],
                     _ => Vec::new(),
                 }
             }
@@ -336,6 +374,11 @@ impl App {
             | Msg::EditInEditor(_)
             | Msg::Approve(_)
             | Msg::Reject { .. }) => self.draft_msg(msg),
+            Msg::OpenNegotiations(job) => self.open_negotiations(job),
+            Msg::OpenOutbox => self.open_outbox(),
+            msg @ (Msg::DecideOffer { .. } | Msg::ExportOrder(_) | Msg::ResolveOutbound { .. }) => {
+                self.deal_msg(msg)
+            }
             Msg::Notice { text, error } => {
                 self.say(text, error);
                 Vec::new()
@@ -471,6 +514,19 @@ impl App {
             Update::Approvals(result) => self.approvals_arrived(result),
             Update::DraftDone { call, draft } => self.draft_done(call, *draft),
             Update::DraftFailed { call, id, error } => self.draft_failed(call, id, &error),
+            Update::Negotiations { job, result } => self.negotiations_arrived(job, result),
+            Update::OfferDone { call, thread } => self.offer_done(call, *thread),
+            Update::OfferFailed {
+                call,
+                negotiation,
+                error,
+            } => self.offer_failed(call, negotiation, &error),
+            Update::Exported { export, result } => self.exported(*export, result),
+            Update::Outbox(result) => self.outbox_arrived(result),
+            Update::OutboundDone { action, message } => self.outbound_done(action, *message),
+            Update::OutboundFailed { action, id, error } => {
+                self.outbound_failed(action, id, &error);
+            }
             Update::Error(e) => self.say(sanitize(&e), true),
             Update::Terminate => return vec![Action::Quit],
         }
@@ -486,106 +542,8 @@ impl App {
             Screen::Shortlist => &self.shortlist,
             Screen::Usage => &self.usage,
             Screen::Approvals => &self.approvals,
+            Screen::Negotiations => &self.negotiations,
+            Screen::Outbox => &self.outbox,
         }
     }
-
-    fn draw_header(&self, frame: &mut Frame, area: Rect) {
-        let t = self.theme;
-        frame.render_widget(Block::new().style(t.bar()), area);
-        let place = match (self.screen, self.job_view.job_id()) {
-            (Screen::Job, Some(id)) => format!("Job {}", short_id(id)),
-            (Screen::NewSearch, _) => "New search".into(),
-            (Screen::Find, _) => "Find".into(),
-            (Screen::Usage, _) => "Usage".into(),
-            (Screen::Approvals, _) => match self.approvals.drafts().len() {
-                1 => "Approvals · 1 draft waiting".into(),
-                n => format!("Approvals · {n} drafts waiting"),
-            },
-            (Screen::Shortlist, _) => match self.shortlist.job() {
-                Some(id) => format!("Job {} › Shortlist", short_id(id)),
-                None => "Shortlist".into(),
-            },
-            _ => "Jobs".into(),
-        };
-        frame.render_widget(Line::styled(format!(" Procura › {place}"), t.bar()), area);
-        let stats = match (&self.daemon, self.status.is_connected()) {
-            (Some(d), true) => format!(
-                "workers {}/{} busy · queue {} · running {} ",
-                d.busy_workers, d.workers, d.queue_depth, d.running_jobs
-            ),
-            (_, true) => String::new(),
-            (_, false) => "offline ".into(),
-        };
-        frame.render_widget(Line::styled(stats, t.bar()).right_aligned(), area);
-    }
-
-    fn draw_hints(&self, frame: &mut Frame, area: Rect) {
-        let t = self.theme;
-        if let Some(n) = &self.notice {
-            let style = if n.error { t.error() } else { t.ok() };
-            let lines: Vec<Line> = notice_rows(&n.text, area.width)
-                .into_iter()
-                .map(|row| Line::styled(format!(" {row}"), style))
-                .collect();
-            frame.render_widget(Paragraph::new(lines), area);
-            return;
-        }
-        let typing = self.screen == Screen::Approvals && self.approvals.is_typing();
-        let help_key = if typing || matches!(self.screen, Screen::NewSearch | Screen::Find) {
-            "F1"
-        } else {
-            "?"
-        };
-        let mut right = vec![Span::styled(help_key, t.key()), Span::raw(" help")];
-        if self.screen == Screen::Jobs {
-            right.extend([
-                Span::raw("  "),
-                Span::styled("q", t.key()),
-                Span::raw(" quit"),
-            ]);
-        }
-        let right = Line::from(right).right_aligned();
-        let [_, inner, _] = Layout::horizontal([
-            Constraint::Length(1),
-            Constraint::Fill(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
-        let room = usize::from(inner.width).saturating_sub(right.width() + 2);
-        let left = hints_line(self.active().keys(), t, room);
-        frame.render_widget(left, inner);
-        frame.render_widget(right, inner);
-    }
-
-    pub fn draw(&self, frame: &mut Frame) {
-        let area = frame.area();
-        let ctx = self.ctx();
-        let hint_rows = self.notice.as_ref().map_or(1, |n| {
-            notice_rows(&n.text, area.width).len().clamp(1, 3) as u16
-        });
-        let [header, body, hints, status] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Min(0),
-            Constraint::Length(hint_rows),
-            Constraint::Length(1),
-        ])
-        .areas(area);
-        self.draw_header(frame, header);
-        self.active().draw(frame, body, &ctx);
-        self.draw_hints(frame, hints);
-        self.status.draw(frame, status, &ctx);
-        self.help.draw(frame, area, &ctx);
-    }
-}
-
-/// A notice cut into rows of the screen's width: up to three, so the
-/// daemon's refusal (a missing role, say) can be read whole.
-fn notice_rows(text: &str, width: u16) -> Vec<String> {
-    // One that fits is shown as it is (wrapping would fold its spaces).
-    if Span::raw(text).width() < usize::from(width) {
-        return vec![text.to_string()];
-    }
-    let mut rows = wrap(text, usize::from(width).saturating_sub(2));
-    rows.truncate(3);
-    rows
 }

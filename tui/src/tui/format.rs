@@ -175,6 +175,20 @@ pub fn availability(value: &str) -> (String, Option<bool>) {
     }
 }
 
+/// The file a purchase order's PDF is written to unless the operator
+/// says otherwise: `PO-000001.pdf`, the number's characters kept to a set
+/// safe in a file name (no separators, no `..`).
+pub fn order_file(number: &str) -> String {
+    let name: String = number
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '-' | '_' => c,
+            _ => '_',
+        })
+        .collect();
+    format!("{name}.pdf")
+}
+
 /// Splits `text` into lines of at most `width` characters, at spaces when
 /// it can and inside a word longer than a line when it must.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {

@@ -30,6 +30,8 @@ pub mod usage_text;
 #[cfg(test)]
 mod app_approvals_tests;
 #[cfg(test)]
+mod app_negotiations_tests;
+#[cfg(test)]
 mod app_products_tests;
 #[cfg(test)]
 mod app_rank_tests;
@@ -39,6 +41,12 @@ mod app_tests;
 mod approvals_fixtures;
 #[cfg(test)]
 mod approvals_snapshot_tests;
+#[cfg(test)]
+mod negotiations_fixtures;
+#[cfg(test)]
+mod negotiations_snapshot_tests;
+#[cfg(test)]
+mod network_negotiations_tests;
 #[cfg(test)]
 mod network_products_tests;
 #[cfg(test)]

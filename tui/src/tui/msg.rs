@@ -2,6 +2,7 @@
 //! [`Update`]s in. Nothing else connects them, so the app can be driven in
 //! tests without a daemon.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -9,7 +10,9 @@ use image::DynamicImage;
 use procura_common::api::{DaemonStatus, Welcome};
 use procura_common::job::{Job, JobId, JobStatus, SubmitSearch};
 use procura_common::log::LogEntry;
-use procura_common::negotiation::{Approval, DraftEdit};
+use procura_common::negotiation::{
+    Approval, DraftEdit, OfferDecision, Outbound, OutboundAction, Thread,
+};
 use procura_common::product::Product;
 use procura_common::rank::{FindRequest, Found, Shortlist};
 use procura_common::usage::{UsageQuery, UsageReport};
@@ -56,6 +59,78 @@ pub enum Action {
     /// Open this draft in the operator's editor. Handled by the event
     /// loop, which owns the terminal, never sent to the worker.
     EditInEditor(Box<Approval>),
+    /// List the negotiations (this job's, or all) now and again with
+    /// every refresh until [`Action::UnwatchNegotiations`].
+    WatchNegotiations(Option<JobId>),
+    UnwatchNegotiations,
+    /// Accept, counter or decline the offer in a negotiation's latest
+    /// reply.
+    DecideOffer {
+        negotiation: Uuid,
+        decision: OfferDecision,
+    },
+    /// Fetch a purchase order's PDF and write it to a file.
+    ExportOrder(Box<Export>),
+    /// List the approved email and its delivery now and again with every
+    /// refresh until [`Action::UnwatchOutbox`].
+    WatchOutbox,
+    UnwatchOutbox,
+    /// Resend a failed or unknown message, or mark an unknown one sent.
+    ResolveOutbound {
+        id: Uuid,
+        action: OutboundAction,
+    },
+}
+
+/// A purchase order's PDF to write to `path`: a new file, or over an
+/// existing one only with `overwrite`. A relative path is taken from the
+/// current directory, `~/` from the home directory, and a directory gets
+/// `number.pdf` in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    pub order: Uuid,
+    /// "PO-000001".
+    pub number: String,
+    pub path: PathBuf,
+    pub overwrite: bool,
+}
+
+/// Why a purchase order's PDF was not written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportError {
+    /// The file is there and `overwrite` was not given: nothing was
+    /// fetched or written.
+    Exists(PathBuf),
+    /// The daemon's refusal, a PDF that is not base64, or the file system's
+    /// error.
+    Failed(String),
+}
+
+/// Which decision an [`Update::OfferDone`] or [`Update::OfferFailed`]
+/// answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfferCall {
+    Accept,
+    Counter,
+    Decline,
+}
+
+impl OfferCall {
+    pub fn of(decision: &OfferDecision) -> Self {
+        match decision {
+            OfferDecision::Accept => OfferCall::Accept,
+            OfferDecision::Counter { .. } => OfferCall::Counter,
+            OfferDecision::Decline { .. } => OfferCall::Decline,
+        }
+    }
+
+    pub fn verb(self) -> &'static str {
+        match self {
+            OfferCall::Accept => "accept",
+            OfferCall::Counter => "counter",
+            OfferCall::Decline => "decline",
+        }
+    }
 }
 
 /// Which call an [`Update::ActionDone`] or [`Update::ActionFailed`] answers.
@@ -160,6 +235,42 @@ pub enum Update {
     /// It refused (the daemon's words) or the call failed.
     DraftFailed {
         call: DraftCall,
+        id: Uuid,
+        error: String,
+    },
+    /// The negotiations listed for [`Action::WatchNegotiations`] of `job`,
+    /// newest first, or why they could not be listed.
+    Negotiations {
+        job: Option<JobId>,
+        result: Result<Vec<Thread>, String>,
+    },
+    /// The daemon carried out a decision on an offer; `thread` is the
+    /// negotiation as it is now (with its purchase order once accepted).
+    OfferDone {
+        call: OfferCall,
+        thread: Box<Thread>,
+    },
+    /// It refused (the daemon's words) or the call failed.
+    OfferFailed {
+        call: OfferCall,
+        negotiation: Uuid,
+        error: String,
+    },
+    /// A purchase order's PDF was written (where, and how many bytes), or
+    /// why not.
+    Exported {
+        export: Box<Export>,
+        result: Result<(PathBuf, u64), ExportError>,
+    },
+    /// The approved email, newest first, or why it could not be listed.
+    Outbox(Result<Vec<Outbound>, String>),
+    /// The daemon resent a message or marked it sent; `message` is it now.
+    OutboundDone {
+        action: OutboundAction,
+        message: Box<Outbound>,
+    },
+    OutboundFailed {
+        action: OutboundAction,
         id: Uuid,
         error: String,
     },

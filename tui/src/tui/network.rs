@@ -6,13 +6,16 @@
 //! changed (see [`products::ProductsPoll`]), fetches and decodes product
 //! screenshots, runs finds and fetches shortlists ([`rank`]) and the
 //! usage ([`usage`]), keeps the approvals inbox fresh while it is shown
-//! and sends edits and decisions ([`approvals`]), and carries out the
-//! app's [`Action`]s. It reports
+//! and sends edits and decisions ([`approvals`]), does the same for the
+//! negotiations and the outbox ([`negotiations`]), exports purchase
+//! orders ([`export`]), and carries out the app's [`Action`]s. It reports
 //! everything as [`Update`]s. The watch remembers the last seq it
 //! delivered, so after a reconnect it asks for exactly the entries after
 //! it.
 
 pub mod approvals;
+pub mod export;
+pub mod negotiations;
 pub mod products;
 pub mod rank;
 pub mod usage;
@@ -39,6 +42,7 @@ use uuid::Uuid;
 use super::format::short_id;
 use super::msg::{Action, ActionKind, Update};
 use approvals::Inbox;
+use negotiations::Deals;
 use products::{ProductsPoll, Seen, decode_screenshot};
 
 #[derive(Debug, Clone)]
@@ -90,12 +94,14 @@ struct Polled {
 
 type PollFuture = Pin<Box<dyn Future<Output = Polled> + Send>>;
 
-/// A products, screenshot or approvals fetch that ended (it reports its
+/// A products, screenshot or listing fetch that ended (it reports its
 /// own result).
 enum Fetched {
     Products { job: JobId, ok: bool },
     Screenshot,
     Approvals,
+    Threads,
+    Outbox,
 }
 
 /// Why a connection ended.
@@ -121,6 +127,7 @@ struct Worker {
     /// Each job as the last listing had it.
     seen: HashMap<JobId, Seen>,
     inbox: Inbox,
+    deals: Deals,
     /// The last error shown for a refresh, so it is not repeated every
     /// second.
     last_error: Option<String>,
@@ -139,6 +146,7 @@ pub async fn run_worker(
         products: None,
         seen: HashMap::new(),
         inbox: Inbox::default(),
+        deals: Deals::default(),
         last_error: None,
     };
     let mut backoff = w.cfg.backoff_min;
@@ -167,6 +175,7 @@ pub async fn run_worker(
                     p.reset();
                 }
                 w.inbox.finished();
+                w.deals.reset();
                 w.send(Update::Connected(Box::new(conn.welcome)));
                 match w.serve(conn.client, &mut actions).await {
                     Ended::Quit => return,
@@ -226,7 +235,8 @@ impl Worker {
             self.send(answer);
             return;
         }
-        if self.inbox.offline(&action, &self.updates) {
+        if self.inbox.offline(&action, &self.updates) || self.deals.offline(&action, &self.updates)
+        {
             return;
         }
         let (kind, job) = match action {
@@ -239,7 +249,14 @@ impl Worker {
             | Action::EditDraft(_)
             | Action::Approve(_)
             | Action::Reject { .. }
-            | Action::EditInEditor(_) => return,
+            | Action::EditInEditor(_)
+            | Action::WatchNegotiations(_)
+            | Action::UnwatchNegotiations
+            | Action::DecideOffer { .. }
+            | Action::ExportOrder(_)
+            | Action::WatchOutbox
+            | Action::UnwatchOutbox
+            | Action::ResolveOutbound { .. } => return,
             Action::Watch { job, after_seq } => {
                 self.watch(job, after_seq);
                 return;
@@ -419,10 +436,13 @@ impl Worker {
                         usage::spawn_usage(&mut tasks, &client, &self.updates, ctx, query);
                     }
                     Some(a) => {
-                        let ctx = context_with_timeout(self.cfg.call_timeout);
-                        let sets = (&mut tasks, &mut fetches);
-                        if !self.inbox.act(&a, sets, &client, &self.updates, ctx) {
-                            self.spawn_call(&mut tasks, &client, a);
+                        let timeout = self.cfg.call_timeout;
+                        let ctx = context_with_timeout(timeout);
+                        let (tasks, fetches) = (&mut tasks, &mut fetches);
+                        if !self.inbox.act(&a, (tasks, fetches), &client, &self.updates, ctx)
+                            && !self.deals.act(&a, (tasks, fetches), &client, &self.updates, timeout)
+                        {
+                            self.spawn_call(tasks, &client, a);
                         }
                     }
                 },
@@ -433,8 +453,12 @@ impl Worker {
                         }
                     }
                     Ok(Fetched::Approvals) => self.inbox.finished(),
-                    // A panicked fetch could have been the listing.
-                    Err(_) => self.inbox.finished(),
+                    Ok(f @ (Fetched::Threads | Fetched::Outbox)) => self.deals.fetched(&f),
+                    // A panicked fetch could have been a listing.
+                    Err(_) => {
+                        self.inbox.finished();
+                        self.deals.reset();
+                    }
                     Ok(Fetched::Screenshot) => {}
                 },
                 Some(done) = tasks.join_next() => {
@@ -453,6 +477,8 @@ impl Worker {
                     self.check_products(&mut fetches, &client);
                     let ctx = context_with_timeout(self.cfg.call_timeout);
                     self.inbox.check(&mut fetches, &client, &self.updates, ctx);
+                    let timeout = self.cfg.call_timeout;
+                    self.deals.check(&mut fetches, &client, &self.updates, timeout);
                 },
                 polled = next_poll(&mut poll) => {
                     match self.polled(polled) {

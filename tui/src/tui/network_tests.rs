@@ -27,6 +27,7 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use super::msg::{Action, ActionKind, Update};
 use super::network::{NetConfig, run_worker};
+use super::network_negotiations_tests::FakeDeals;
 use super::test_support::{
     chairs_job, daemon_status, id, log_entry, now, tiny_png_base64, welcome,
 };
@@ -55,6 +56,8 @@ pub(super) struct State {
     /// The drafts in the inbox, and every decision taken on one.
     pub(super) approvals: Vec<Approval>,
     pub(super) decisions: Vec<String>,
+    /// Negotiations, purchase orders and the outbox, and every call on them.
+    pub(super) deals: FakeDeals,
 }
 
 #[derive(Clone, Default)]
@@ -276,36 +279,34 @@ impl Procura for Fake {
         self.decide(id, &format!("reject {reason}"), NegotiationState::Rejected)
     }
 
-    // The TUI does not show the outbox (yet): nothing to fake.
     async fn outbox(self, _: Context) -> Result<Vec<Outbound>, ApiError> {
-        Ok(Vec::new())
+        self.with(|s| s.deals.outbox())
     }
 
     async fn resolve_outbound(
         self,
         _: Context,
         id: uuid::Uuid,
-        _: OutboundAction,
+        action: OutboundAction,
     ) -> Result<Outbound, ApiError> {
-        Err(ApiError::not_found("message", id))
+        self.with(|s| s.deals.resolve(id, action))
     }
 
-    // The TUI does not show threads (yet): nothing to fake.
-    async fn negotiations(self, _: Context, _: Option<JobId>) -> Result<Vec<Thread>, ApiError> {
-        Ok(Vec::new())
+    async fn negotiations(self, _: Context, job: Option<JobId>) -> Result<Vec<Thread>, ApiError> {
+        self.with(|s| s.deals.threads(job))
     }
 
     async fn decide_offer(
         self,
         _: Context,
         negotiation: uuid::Uuid,
-        _: OfferDecision,
+        decision: OfferDecision,
     ) -> Result<Thread, ApiError> {
-        Err(ApiError::not_found("negotiation", negotiation))
+        self.with(|s| s.deals.decide(negotiation, decision))
     }
 
     async fn purchase_order_pdf(self, _: Context, id: uuid::Uuid) -> Result<String, ApiError> {
-        Err(ApiError::not_found("purchase order", id))
+        self.with(|s| s.deals.pdf(id))
     }
 }
 

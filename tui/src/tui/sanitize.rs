@@ -2,7 +2,7 @@
 //! [`procura_common::text`], shared with the CLI.
 
 use procura_common::job::Job;
-use procura_common::negotiation::{Approval, DraftedBy};
+use procura_common::negotiation::{Approval, DraftedBy, Outbound, Thread};
 use procura_common::product::Product;
 use procura_common::rank::{Found, Money, Shortlist};
 pub use procura_common::text::{is_clean, sanitize};
@@ -172,4 +172,42 @@ pub fn sanitize_approval(mut a: Approval) -> Approval {
         clean(model);
     }
     a
+}
+
+/// A negotiation whose every string is sanitised: the vendor, each
+/// message's fields (the bodies keep their lines), the offers read from
+/// replies and the purchase order.
+pub fn sanitize_thread(mut t: Thread) -> Thread {
+    clean(&mut t.vendor);
+    for m in &mut t.messages {
+        clean(&mut m.direction);
+        clean(&mut m.status);
+        clean(&mut m.subject);
+        m.body = sanitize_lines(&m.body);
+        clean_opt(&mut m.counterpart);
+        clean_opt(&mut m.message_id);
+        clean_opt(&mut m.attachment);
+        if let Some(o) = m.offer.as_mut() {
+            clean_opt(&mut o.currency);
+            clean(&mut o.read_by);
+        }
+    }
+    if let Some(po) = t.purchase_order.as_mut() {
+        clean(&mut po.number);
+        clean(&mut po.vendor);
+        clean(&mut po.currency);
+    }
+    t
+}
+
+/// An outbound message whose every string (the mail server's error
+/// included) is sanitised.
+pub fn sanitize_outbound(mut m: Outbound) -> Outbound {
+    clean(&mut m.vendor);
+    clean_opt(&mut m.to);
+    clean(&mut m.subject);
+    clean_opt(&mut m.message_id);
+    clean_opt(&mut m.error);
+    clean_opt(&mut m.delivered_by);
+    m
 }

@@ -215,7 +215,7 @@ fn draw_open(view: &ApprovalsView, frame: &mut Frame, area: Rect, ctx: &Ctx<'_>)
 }
 
 /// A box of `height` rows, at most `width` wide, in the middle of `area`.
-fn popup(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn popup(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
     let height = height.min(area.height);
     Rect {

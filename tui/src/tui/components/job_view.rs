@@ -29,11 +29,13 @@ const CANCEL: KeyHelp = key("c", "cancel this job", Some(("c", "cancel")));
 const RETRY: KeyHelp = key("r", "retry this job", Some(("r", "retry")));
 const BACK: KeyHelp = key("Esc", "back to the jobs list", Some(("Esc", "back")));
 const SHORTLIST: KeyHelp = key("S", "ranked shortlist, groups", Some(("S", "shortlist")));
+const NEGOTIATIONS: KeyHelp = key("N", "negotiations and POs", None);
 
 /// The keys of the job view whichever pane shows, for the help.
 const JOB_KEYS: &[KeyHelp] = &[
     key("Tab p", "switch log / products", None),
     SHORTLIST,
+    NEGOTIATIONS,
     CANCEL,
     RETRY,
     BACK,
@@ -447,6 +449,7 @@ impl Component for JobView {
             KeyCode::Char('c') => Outcome::Msg(Msg::Cancel(id)),
             KeyCode::Char('r') => Outcome::Msg(Msg::Retry(id)),
             KeyCode::Char('S') => Outcome::Msg(Msg::OpenShortlist(id)),
+            KeyCode::Char('N') => Outcome::Msg(Msg::OpenNegotiations(Some(id))),
             KeyCode::Esc | KeyCode::Backspace => Outcome::Msg(Msg::Back),
             _ if self.focus == Pane::Products => Outcome::Ignored,
             _ => {

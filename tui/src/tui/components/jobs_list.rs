@@ -19,11 +19,17 @@ const KEYS: &[KeyHelp] = &[
     key("/ f", "find products seen before", Some(("/", "find"))),
     key("c", "cancel selected job", Some(("c", "cancel"))),
     key("r", "retry failed/cancelled", Some(("r", "retry"))),
+    key("PgUp PgDn", "page up / down", None),
+    key("Home End", "first / last job", None),
+];
+
+/// The keys of the jobs list that open the other screens, for the help.
+pub const SCREEN_KEYS: &[KeyHelp] = &[
     key("S", "selected job's shortlist", None),
     key("u", "model usage and budget", None),
     key("A", "approvals inbox: drafts", None),
-    key("PgUp PgDn", "page up / down", None),
-    key("Home End", "first / last job", None),
+    key("N", "negotiations and POs", None),
+    key("O", "outbox: email delivery", None),
 ];
 
 /// Jobs as the daemon last listed them (already sanitised by the app),
@@ -197,6 +203,8 @@ impl Component for JobsList {
             KeyCode::Char('S') => return self.selected_msg(Msg::OpenShortlist),
             KeyCode::Char('u') => return Outcome::Msg(Msg::OpenUsage),
             KeyCode::Char('A') => return Outcome::Msg(Msg::OpenApprovals),
+            KeyCode::Char('N') => return Outcome::Msg(Msg::OpenNegotiations(None)),
+            KeyCode::Char('O') => return Outcome::Msg(Msg::OpenOutbox),
             KeyCode::Char('c') => return self.selected_msg(Msg::Cancel),
             KeyCode::Char('r') => return self.selected_msg(Msg::Retry),
             _ => return Outcome::Ignored,

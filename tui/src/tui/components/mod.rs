@@ -2,6 +2,7 @@
 //! the area it is given and handles the keys that reach it.
 
 pub mod approvals_view;
+pub mod counter_form;
 pub mod draft_form;
 pub mod draft_view;
 pub mod find_table;
@@ -12,6 +13,8 @@ pub mod jobs_list;
 pub mod line_input;
 pub mod log_buffer;
 pub mod log_pane;
+pub mod negotiations_view;
+pub mod outbox_view;
 pub mod price_chart;
 pub mod product_order;
 pub mod product_popup;
@@ -23,6 +26,7 @@ pub mod shortlist_ranked;
 pub mod shortlist_view;
 pub mod status_line;
 pub mod text_editor;
+pub mod thread_view;
 pub mod usage_view;
 
 #[cfg(test)]
@@ -31,13 +35,14 @@ mod products_table_tests;
 use chrono::{DateTime, FixedOffset, Utc};
 use crossterm::event::KeyEvent;
 use procura_common::job::{JobId, SubmitSearch};
-use procura_common::negotiation::{Approval, DraftEdit};
+use procura_common::negotiation::{Approval, DraftEdit, OfferDecision, OutboundAction};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui_image::picker::Picker;
 use uuid::Uuid;
 
+use super::msg::Export;
 use super::theme::Theme;
 use crate::query::FindQuery;
 
@@ -107,6 +112,20 @@ pub enum Msg {
     Reject {
         id: Uuid,
         reason: String,
+    },
+    /// Show the negotiations (this job's, or all), keeping them fresh.
+    OpenNegotiations(Option<JobId>),
+    DecideOffer {
+        negotiation: Uuid,
+        decision: OfferDecision,
+    },
+    /// Write a purchase order's PDF to a file.
+    ExportOrder(Box<Export>),
+    /// Show the approved email and its delivery, keeping it fresh.
+    OpenOutbox,
+    ResolveOutbound {
+        id: Uuid,
+        action: OutboundAction,
     },
     /// Say this in place of the key hints until the next key.
     Notice {

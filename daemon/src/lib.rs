@@ -278,6 +278,7 @@ async fn serve_on_database(
             };
             let inbox = mail::inbox::Inbox {
                 oauth2_token,
+                ca_file: config.mail.ca_file.clone(),
                 db: db.clone(),
                 hub: hub.clone(),
                 services: services.clone(),

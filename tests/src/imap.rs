@@ -431,6 +431,14 @@ impl ImapServer {
         self.dir.path().join("tls/ca.pem")
     }
 
+    /// The server's certificate and key (PEM, signed by
+    /// [`Self::ca_cert_path`], valid for 127.0.0.1), for another TLS server
+    /// in the same test.
+    pub fn server_tls_files(&self) -> (PathBuf, PathBuf) {
+        let tls = self.dir.path().join("tls");
+        (tls.join("server.pem"), tls.join("server.key"))
+    }
+
     /// Dovecot master's pid; also the id of the process group of all its
     /// processes.
     pub fn pid(&self) -> u32 {

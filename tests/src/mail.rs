@@ -34,6 +34,15 @@ fn python() -> PathBuf {
 
 impl SmtpServer {
     pub fn start() -> SmtpServer {
+        Self::start_with(None)
+    }
+
+    /// With STARTTLS required, on `cert` and `key` (PEM).
+    pub fn start_tls(cert: &Path, key: &Path) -> SmtpServer {
+        Self::start_with(Some((cert, key)))
+    }
+
+    fn start_with(tls: Option<(&Path, &Path)>) -> SmtpServer {
         let dir = tempfile::Builder::new()
             .prefix("procura-smtp-")
             .tempdir()
@@ -44,8 +53,13 @@ impl SmtpServer {
             .port();
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let maildir = dir.path().join("maildir");
-        let child = Command::new(python())
-            .args(["-m", "aiosmtpd", "-n", "-l"])
+        let mut command = Command::new(python());
+        command.args(["-m", "aiosmtpd", "-n"]);
+        if let Some((cert, key)) = tls {
+            command.arg("--tlscert").arg(cert).arg("--tlskey").arg(key);
+        }
+        let child = command
+            .arg("-l")
             .arg(format!("127.0.0.1:{port}"))
             .args(["-c", "aiosmtpd.handlers.Mailbox"])
             .arg(&maildir)

@@ -46,6 +46,9 @@ pub struct MailConfig {
     /// How long to wait for new mail between looks (an IDLE wait where the
     /// server has IDLE).
     pub imap_poll_ms: u64,
+    /// An extra certificate authority (PEM) trusted for SMTP and IMAP TLS,
+    /// besides the public ones: a company CA, or a test's.
+    pub ca_file: Option<PathBuf>,
     /// Printed on every purchase order.
     pub po_terms: String,
     /// A TrueType font for purchase orders (default: Debian's DejaVu Sans
@@ -120,6 +123,7 @@ impl Default for MailConfig {
             imap_poll_ms: 30_000,
             po_terms: "Payment within 30 days of the invoice. Prices as offered, excluding VAT. Please confirm this order and its delivery date in writing; deliveries after the date above need our agreement.".into(),
             po_font: None,
+            ca_file: None,
         }
     }
 }

@@ -295,6 +295,9 @@ impl Config {
         if let Some(v) = get("PROCURA_IMAP_URL") {
             self.mail.imap_url = Some(SmtpUrl(v.trim().to_string())).filter(|u| !u.0.is_empty());
         }
+        if let Some(v) = get("PROCURA_MAIL_CA_FILE") {
+            self.mail.ca_file = Some(PathBuf::from(v));
+        }
         if let Some(v) = get("PROCURA_IMAP_FOLDER") {
             self.mail.imap_folder = v.trim().to_string();
         }

@@ -64,6 +64,8 @@ pub struct Inbox {
     /// An XOAUTH2 access token (Gmail, Microsoft 365) instead of the URL's
     /// password.
     pub oauth2_token: Option<String>,
+    /// An extra CA to trust (`mail.ca_file`).
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 /// SASL XOAUTH2: the user and the bearer token in one initial response.
@@ -178,6 +180,17 @@ impl Inbox {
         let stream: Box<dyn Io> = if tls {
             let mut roots = rustls::RootCertStore::empty();
             roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+            if let Some(ca) = &self.ca_file {
+                let pem = std::fs::read(ca)
+                    .map_err(|e| connect_err(format!("mail.ca_file {}: {e}", ca.display())))?;
+                for cert in rustls::pki_types::pem::PemObject::pem_slice_iter(&pem) {
+                    let cert: rustls::pki_types::CertificateDer<'static> = cert
+                        .map_err(|e| connect_err(format!("mail.ca_file {}: {e}", ca.display())))?;
+                    roots
+                        .add(cert)
+                        .map_err(|e| connect_err(format!("mail.ca_file {}: {e}", ca.display())))?;
+                }
+            }
             let provider = Arc::new(rustls::crypto::ring::default_provider());
             let config = rustls::ClientConfig::builder_with_provider(provider)
                 .with_safe_default_protocol_versions()

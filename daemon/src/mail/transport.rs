@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use uuid::Uuid;
 
@@ -68,6 +69,9 @@ impl Transport {
         let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
             .map_err(|e| TransportError::BadUrl(e.to_string()))?
             .timeout(Some(SMTP_TIMEOUT));
+        if let Some(ca) = &mail.ca_file {
+            builder = builder.tls(tls_with_ca(&parsed, ca)?);
+        }
         if mail.smtp_auth == SmtpAuth::Xoauth2 {
             let user = percent_decode(parsed.username());
             if user.is_empty() {
@@ -131,6 +135,29 @@ impl Transport {
             },
         }
     }
+}
+
+/// The TLS mode the URL asks for, trusting `ca` besides the public roots.
+fn tls_with_ca(url: &url::Url, ca: &Path) -> Result<Tls, TransportError> {
+    let pem = std::fs::read(ca)
+        .map_err(|e| TransportError::BadUrl(format!("mail.ca_file {}: {e}", ca.display())))?;
+    let cert = Certificate::from_pem(&pem)
+        .map_err(|e| TransportError::BadUrl(format!("mail.ca_file {}: {e}", ca.display())))?;
+    let host = url.host_str().unwrap_or_default().to_string();
+    let params = TlsParameters::builder(host)
+        .add_root_certificate(cert)
+        .build_rustls()
+        .map_err(|e| TransportError::BadUrl(e.to_string()))?;
+    let mode = url
+        .query_pairs()
+        .find(|(k, _)| k == "tls")
+        .map(|(_, v)| v.into_owned());
+    Ok(match (url.scheme(), mode.as_deref()) {
+        ("smtps", _) => Tls::Wrapper(params),
+        (_, Some("required")) => Tls::Required(params),
+        (_, Some("opportunistic")) => Tls::Opportunistic(params),
+        _ => Tls::None,
+    })
 }
 
 fn describe_smtp(e: &lettre::transport::smtp::Error) -> String {

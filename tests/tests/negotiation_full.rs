@@ -359,3 +359,120 @@ fn an_offer_is_countered_or_declined_through_the_state_machine() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("declined is final"));
     assert_eq!(smtp.messages().len(), 2, "deciding sends nothing by itself");
 }
+
+/// The model reads replies when one is configured: a small local
+/// OpenAI-compatible server written for this test (the one double allowed,
+/// for a paid API) checks that the reply reaches it as quoted data and
+/// answers with an offer, one of whose numbers is not in the email.
+mod with_a_model {
+    use std::sync::{Arc, Mutex};
+
+    use axum::Json;
+    use axum::Router;
+    use axum::extract::State;
+    use axum::http::StatusCode;
+    use axum::response::{IntoResponse, Response};
+    use axum::routing::post;
+    use serde_json::json;
+
+    use super::*;
+
+    #[derive(Default)]
+    struct Fake {
+        replies: Mutex<Vec<String>>,
+    }
+
+    async fn chat(State(fake): State<Arc<Fake>>, Json(body): Json<Value>) -> Response {
+        let schema = body["response_format"]["json_schema"]["name"]
+            .as_str()
+            .unwrap_or_default();
+        let user = body["messages"]
+            .as_array()
+            .and_then(|m| m.iter().find(|m| m["role"] == "user"))
+            .map(|m| m["content"].to_string())
+            .unwrap_or_default();
+        let content = match schema {
+            "reply_offer" if user.contains("UNTRUSTED DATA") => {
+                fake.replies.lock().unwrap().push(user);
+                // 12.5 % is nowhere in the email: it must be dropped.
+                json!({
+                    "unit_price": "238.50", "currency": "EUR", "discount_percent": "12.5",
+                    "quantity": 4, "delivery_date": "2026-12-11"
+                })
+                .to_string()
+            }
+            "draft_email" => {
+                json!({"subject": "Quote request", "body": "Dear team, your best price please."})
+                    .to_string()
+            }
+            // Planning falls back to the offline parser.
+            "search_spec" => "not json".to_string(),
+            _ => return (StatusCode::BAD_REQUEST, "unexpected request").into_response(),
+        };
+        Json(json!({
+            "id": "chatcmpl-reply",
+            "object": "chat.completion",
+            "created": 1_764_000_000,
+            "model": "gpt-4o-mini",
+            "choices": [{
+                "index": 0,
+                "message": {"role": "assistant", "content": content, "refusal": null},
+                "finish_reason": "stop"
+            }],
+            "usage": {"prompt_tokens": 500, "completion_tokens": 60, "total_tokens": 560}
+        }))
+        .into_response()
+    }
+
+    #[test]
+    fn the_model_reads_the_offer_and_an_invented_number_is_dropped() {
+        let fake = Arc::new(Fake::default());
+        let app = Router::new()
+            .route("/v1/chat/completions", post(chat))
+            .with_state(fake.clone());
+        let addr = procura_e2e::serve_on_loopback(app);
+        let base_url = format!("http://{addr}/v1");
+        let World {
+            imap,
+            daemon,
+            smtp: _smtp,
+        } = world(&[
+            ("PROCURA_LLM_BASE_URL", &base_url),
+            ("PROCURA_LLM_API_KEY", "sk-reply"),
+        ]);
+        let (_, sent) = negotiate_and_send(&daemon, "4 office chairs by 15 Dec 2026", 1);
+        let message_id = sent[0]["message_id"].as_str().unwrap();
+        imap.append(
+            "INBOX",
+            &reply(
+                sent[0]["to"].as_str().unwrap(),
+                message_id,
+                "<model-offer@vendor.example>",
+                "Thanks! For 4 units we can do 238.50 EUR each, delivered 11 December 2026.",
+            ),
+        );
+        let offered = wait("the model reads the offer", &daemon, || {
+            let t = thread(&daemon);
+            (t["messages"].as_array().unwrap().len() == 2).then_some(t)
+        });
+        let offer = &offered["messages"][1]["offer"];
+        assert_eq!(offer["read_by"], "gpt-4o-mini", "{offer}");
+        assert_eq!(offer["unit_price"], "238.50");
+        assert_eq!(offer["delivery_date"], "2026-12-11");
+        assert!(
+            offer["discount_percent"].is_null(),
+            "12.5 is not in the email: {offer}"
+        );
+        let seen = fake.replies.lock().unwrap().clone();
+        assert_eq!(seen.len(), 1);
+        assert!(seen[0].contains("238.50 EUR each"), "{}", seen[0]);
+        let rows = daemon.procura_json(&["usage", "--json"]);
+        assert!(
+            rows.as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["task"] == "reply_parse" && r["tokens_in"] == 500),
+            "{rows}"
+        );
+    }
+}

@@ -4,6 +4,7 @@
 
 pub mod imap;
 pub mod mail;
+pub mod openai;
 pub mod pages;
 
 use std::path::{Path, PathBuf};

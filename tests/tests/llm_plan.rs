@@ -102,18 +102,12 @@ async fn chat(
     } else {
         serde_json::to_string(&model_spec()).unwrap()
     };
-    Json(json!({
-        "id": "chatcmpl-test",
-        "object": "chat.completion",
-        "created": 1_764_000_000,
-        "model": MODEL,
-        "choices": [{
-            "index": 0,
-            "message": {"role": "assistant", "content": content, "refusal": null},
-            "finish_reason": "stop"
-        }],
-        "usage": {"prompt_tokens": 1200, "completion_tokens": 300, "total_tokens": 1500}
-    }))
+    Json(procura_e2e::openai::completion(
+        &json!(MODEL),
+        &content,
+        1200,
+        300,
+    ))
     .into_response()
 }
 

@@ -192,18 +192,12 @@ async fn chat(
             return (StatusCode::BAD_REQUEST, "unexpected task").into_response();
         }
     };
-    Json(json!({
-        "id": "chatcmpl-vision",
-        "object": "chat.completion",
-        "created": 1_764_000_000,
-        "model": body["model"],
-        "choices": [{
-            "index": 0,
-            "message": {"role": "assistant", "content": content, "refusal": null},
-            "finish_reason": "stop"
-        }],
-        "usage": {"prompt_tokens": 900, "completion_tokens": 40, "total_tokens": 940}
-    }))
+    Json(procura_e2e::openai::completion(
+        &body["model"],
+        &content,
+        900,
+        40,
+    ))
     .into_response()
 }
 

@@ -266,14 +266,8 @@ mod with_a_model {
     }
 
     async fn chat(State(fake): State<Arc<Fake>>, Json(body): Json<Value>) -> Response {
-        let schema = body["response_format"]["json_schema"]["name"]
-            .as_str()
-            .unwrap_or_default();
-        let user = body["messages"]
-            .as_array()
-            .and_then(|m| m.iter().find(|m| m["role"] == "user"))
-            .map(|m| m["content"].to_string())
-            .unwrap_or_default();
+        let schema = procura_e2e::openai::schema_name(&body);
+        let user = procura_e2e::openai::user_text(&body);
         let content = match schema {
             "draft_email" if user.contains("UNTRUSTED DATA") => {
                 fake.briefs.lock().unwrap().push(user);
@@ -287,18 +281,12 @@ mod with_a_model {
             "search_spec" => "not json".to_string(),
             _ => return (StatusCode::BAD_REQUEST, "unexpected request").into_response(),
         };
-        Json(json!({
-            "id": "chatcmpl-draft",
-            "object": "chat.completion",
-            "created": 1_764_000_000,
-            "model": MODEL,
-            "choices": [{
-                "index": 0,
-                "message": {"role": "assistant", "content": content, "refusal": null},
-                "finish_reason": "stop"
-            }],
-            "usage": {"prompt_tokens": 700, "completion_tokens": 120, "total_tokens": 820}
-        }))
+        Json(procura_e2e::openai::completion(
+            &json!(MODEL),
+            &content,
+            700,
+            120,
+        ))
         .into_response()
     }
 

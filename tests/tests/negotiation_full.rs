@@ -144,12 +144,14 @@ fn a_negotiation_runs_from_draft_to_purchase_order_over_real_mail_servers() {
     );
     let replied = wait("the hostile reply is in the thread", &daemon, || {
         let t = thread(&daemon);
-        (t["messages"].as_array().unwrap().len() == 2).then_some(t)
+        // The reply is stored first, its offer once read.
+        (!t["messages"][1]["offer"].is_null()).then_some(t)
     });
     assert_eq!(replied["state"], "replied");
     let hostile = &replied["messages"][1];
     assert_eq!(hostile["direction"], "inbound");
-    assert_ne!(hostile["offer"]["discount_percent"], "99", "{hostile}");
+    assert_eq!(hostile["offer"]["read_by"], "rules", "{hostile}");
+    assert!(hostile["offer"]["discount_percent"].is_null(), "{hostile}");
     assert_eq!(
         daemon.procura_json(&["approvals", "--json"]),
         Value::Array(vec![])
@@ -167,7 +169,8 @@ fn a_negotiation_runs_from_draft_to_purchase_order_over_real_mail_servers() {
     );
     let offered = wait("the offer is read", &daemon, || {
         let t = thread(&daemon);
-        (t["messages"].as_array().unwrap().len() == 3).then_some(t)
+        // The reply is stored first, its offer once read.
+        (!t["messages"][2]["offer"].is_null()).then_some(t)
     });
     let offer = &offered["messages"][2]["offer"];
     assert_eq!(offer["unit_price"], "245.00", "{offered}");
@@ -383,14 +386,8 @@ mod with_a_model {
     }
 
     async fn chat(State(fake): State<Arc<Fake>>, Json(body): Json<Value>) -> Response {
-        let schema = body["response_format"]["json_schema"]["name"]
-            .as_str()
-            .unwrap_or_default();
-        let user = body["messages"]
-            .as_array()
-            .and_then(|m| m.iter().find(|m| m["role"] == "user"))
-            .map(|m| m["content"].to_string())
-            .unwrap_or_default();
+        let schema = procura_e2e::openai::schema_name(&body);
+        let user = procura_e2e::openai::user_text(&body);
         let content = match schema {
             "reply_offer" if user.contains("UNTRUSTED DATA") => {
                 fake.replies.lock().unwrap().push(user);
@@ -409,18 +406,12 @@ mod with_a_model {
             "search_spec" => "not json".to_string(),
             _ => return (StatusCode::BAD_REQUEST, "unexpected request").into_response(),
         };
-        Json(json!({
-            "id": "chatcmpl-reply",
-            "object": "chat.completion",
-            "created": 1_764_000_000,
-            "model": "gpt-4o-mini",
-            "choices": [{
-                "index": 0,
-                "message": {"role": "assistant", "content": content, "refusal": null},
-                "finish_reason": "stop"
-            }],
-            "usage": {"prompt_tokens": 500, "completion_tokens": 60, "total_tokens": 560}
-        }))
+        Json(procura_e2e::openai::completion(
+            &json!("gpt-4o-mini"),
+            &content,
+            500,
+            60,
+        ))
         .into_response()
     }
 
@@ -453,7 +444,8 @@ mod with_a_model {
         );
         let offered = wait("the model reads the offer", &daemon, || {
             let t = thread(&daemon);
-            (t["messages"].as_array().unwrap().len() == 2).then_some(t)
+            // The reply is stored first, its offer once read.
+            (!t["messages"][1]["offer"].is_null()).then_some(t)
         });
         let offer = &offered["messages"][1]["offer"];
         assert_eq!(offer["read_by"], "gpt-4o-mini", "{offer}");

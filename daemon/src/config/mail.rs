@@ -85,6 +85,12 @@ impl SmtpUrl {
         &self.0
     }
 
+    /// A URL for unit tests elsewhere in the daemon.
+    #[cfg(test)]
+    pub fn for_tests(url: &str) -> SmtpUrl {
+        SmtpUrl(url.to_string())
+    }
+
     /// The URL with its password masked.
     pub fn shown(&self) -> String {
         match url::Url::parse(&self.0) {

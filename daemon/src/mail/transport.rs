@@ -219,6 +219,49 @@ fn write_eml(dir: &Path, id: Uuid, bytes: &[u8]) -> std::io::Result<()> {
 mod tests {
     use super::*;
 
+    fn mail(url: &str, auth: SmtpAuth, token: Option<PathBuf>) -> MailConfig {
+        MailConfig {
+            smtp_url: Some(crate::config::SmtpUrl::for_tests(url)),
+            smtp_auth: auth,
+            smtp_oauth2_token_file: token,
+            ..MailConfig::default()
+        }
+    }
+
+    // The SMTP pool spawns its task on the runtime it is built in.
+    #[tokio::test]
+    async fn xoauth2_needs_a_user_and_a_token_and_says_which_is_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let no_user = mail("smtps://smtp.example:465", SmtpAuth::Xoauth2, None);
+        let err = Transport::from_config(&no_user, dir.path()).err().unwrap();
+        assert!(err.to_string().contains("needs the user name"), "{err}");
+        let no_token = mail(
+            "smtps://buyer%40acme.example@smtp.example:465",
+            SmtpAuth::Xoauth2,
+            None,
+        );
+        let err = Transport::from_config(&no_token, dir.path()).err().unwrap();
+        assert!(err.to_string().contains("needs an access token"), "{err}");
+        let empty = dir.path().join("token");
+        std::fs::write(&empty, "\n").unwrap();
+        let blank = mail(
+            "smtps://buyer@smtp.example:465",
+            SmtpAuth::Xoauth2,
+            Some(empty.clone()),
+        );
+        let err = Transport::from_config(&blank, dir.path()).err().unwrap();
+        assert!(err.to_string().contains("is empty"), "{err}");
+        std::fs::write(&empty, "ya29.token\n").unwrap();
+        let good = mail(
+            "smtps://buyer@smtp.example:465",
+            SmtpAuth::Xoauth2,
+            Some(empty),
+        );
+        let transport = Transport::from_config(&good, dir.path()).unwrap();
+        assert_eq!(transport.name(), "smtp");
+        assert!(!transport.describe().contains("ya29"));
+    }
+
     #[test]
     fn writing_one_message_twice_leaves_one_file() {
         let dir = tempfile::tempdir().unwrap();

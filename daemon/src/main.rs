@@ -73,19 +73,31 @@ fn main() -> anyhow::Result<()> {
         .context("procurad failed")
 }
 
+/// Logs to stderr, filtered by `PROCURA_LOG` (else `RUST_LOG`, else
+/// `info`). Under systemd (`JOURNAL_STREAM` set) the journal adds its own
+/// timestamps and shows no colours, so lines carry neither.
 fn init_tracing() {
-    let filter = std::env::var("PROCURA_LOG")
+    let spec = std::env::var("PROCURA_LOG")
         .ok()
-        .or_else(|| std::env::var("RUST_LOG").ok())
-        .and_then(|f| EnvFilter::try_new(f).ok())
-        .unwrap_or_else(|| EnvFilter::new("info"));
-    tracing_subscriber::fmt()
+        .or_else(|| std::env::var("RUST_LOG").ok());
+    let (filter, bad) = match spec.as_deref().map(EnvFilter::try_new) {
+        Some(Ok(filter)) => (filter, None),
+        Some(Err(e)) => (EnvFilter::new("info"), Some(e.to_string())),
+        None => (EnvFilter::new("info"), None),
+    };
+    let journal = std::env::var_os("JOURNAL_STREAM").is_some();
+    let ansi =
+        std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() && !journal;
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(
-            std::io::stderr().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none()
-                && std::env::var_os("JOURNAL_STREAM").is_none(),
-        )
-        .init();
+        .with_ansi(ansi);
+    if journal {
+        builder.without_time().init();
+    } else {
+        builder.init();
+    }
+    if let (Some(spec), Some(e)) = (spec, bad) {
+        tracing::warn!(filter = %spec, error = %e, "PROCURA_LOG is not a valid filter; logging at info");
+    }
 }

@@ -9,6 +9,7 @@ pub mod db;
 pub mod find;
 pub mod hub;
 pub mod llm;
+pub mod logging;
 pub mod mail;
 pub mod ranking;
 pub mod semantic;

@@ -1,10 +1,8 @@
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Parser;
 use procura_daemon::config::Config;
-use tracing_subscriber::EnvFilter;
 
 /// procurad: the Procura agent daemon. Runs in the foreground; ready once
 /// its socket answers.
@@ -40,8 +38,8 @@ enum Command {
 
 fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    init_tracing();
     if let Some(Command::Extract(extract)) = &args.command {
+        let _stderr_only = procura_daemon::logging::init(None);
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
         return procura_extract::cli::run(extract, &mut out);
@@ -56,6 +54,8 @@ fn main() -> anyhow::Result<()> {
     if args.demo {
         config.demo = true;
     }
+    let logs_dir = config.logs.directory(&config.state_dir);
+    let _log_files = procura_daemon::logging::init(Some((&logs_dir, config.logs.keep_days)));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("procurad")
@@ -71,33 +71,4 @@ fn main() -> anyhow::Result<()> {
     runtime
         .block_on(procura_daemon::run(config))
         .context("procurad failed")
-}
-
-/// Logs to stderr, filtered by `PROCURA_LOG` (else `RUST_LOG`, else
-/// `info`). Under systemd (`JOURNAL_STREAM` set) the journal adds its own
-/// timestamps and shows no colours, so lines carry neither.
-fn init_tracing() {
-    let spec = std::env::var("PROCURA_LOG")
-        .ok()
-        .or_else(|| std::env::var("RUST_LOG").ok());
-    let (filter, bad) = match spec.as_deref().map(EnvFilter::try_new) {
-        Some(Ok(filter)) => (filter, None),
-        Some(Err(e)) => (EnvFilter::new("info"), Some(e.to_string())),
-        None => (EnvFilter::new("info"), None),
-    };
-    let journal = std::env::var_os("JOURNAL_STREAM").is_some();
-    let ansi =
-        std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() && !journal;
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(ansi);
-    if journal {
-        builder.without_time().init();
-    } else {
-        builder.init();
-    }
-    if let (Some(spec), Some(e)) = (spec, bad) {
-        tracing::warn!(filter = %spec, error = %e, "PROCURA_LOG is not a valid filter; logging at info");
-    }
 }

@@ -56,6 +56,8 @@ pub struct Config {
     pub llm: LlmConfig,
     /// Negotiation email.
     pub mail: MailConfig,
+    /// procurad's own log files.
+    pub logs: crate::logging::LogsConfig,
 }
 
 /// The browser pool. Unset fields take the embedded defaults: Debian's
@@ -153,6 +155,7 @@ impl Default for Config {
             search: crate::semantic::SearchConfig::default(),
             llm: LlmConfig::default(),
             mail: MailConfig::default(),
+            logs: crate::logging::LogsConfig::default(),
         }
     }
 }
@@ -279,6 +282,12 @@ impl Config {
         }
         if let Some(v) = get("PROCURA_SEARCH_LEXICAL_WEIGHT") {
             self.search.lexical_weight = parse("PROCURA_SEARCH_LEXICAL_WEIGHT", v)?;
+        }
+        if let Some(v) = get("PROCURA_LOGS_DIR") {
+            self.logs.dir = Some(PathBuf::from(v));
+        }
+        if let Some(v) = get("PROCURA_LOGS_KEEP_DAYS") {
+            self.logs.keep_days = parse("PROCURA_LOGS_KEEP_DAYS", v)?;
         }
         if let Some(v) = get("PROCURA_MAIL_FROM") {
             self.mail.from = v.trim().to_string();

@@ -96,6 +96,30 @@ pub fn is_clean(s: &str) -> bool {
     !s.chars().any(|c| c.is_control() || is_invisible_format(c))
 }
 
+/// English number words up to twelve (and a few round ones) → value:
+/// "a"/"an"/"one" → 1 … "thirty" → 30. Lower-case input.
+pub fn number_word(w: &str) -> Option<u32> {
+    Some(match w {
+        "a" | "an" | "one" => 1,
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        "ten" => 10,
+        "eleven" => 11,
+        "twelve" => 12,
+        "fourteen" => 14,
+        "fifteen" => 15,
+        "twenty" => 20,
+        "thirty" => 30,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -359,29 +359,9 @@ fn absolute_date(caps: &Captures<'_>, sentence: &str, received_on: NaiveDate) ->
 
 fn count_word(word: &str) -> Option<u32> {
     let word = word.to_lowercase();
-    if let Ok(n) = word.parse() {
-        return Some(n);
-    }
-    let n = match word.as_str() {
-        "a" | "one" => 1,
-        "two" => 2,
-        "three" => 3,
-        "four" => 4,
-        "five" => 5,
-        "six" => 6,
-        "seven" => 7,
-        "eight" => 8,
-        "nine" => 9,
-        "ten" => 10,
-        "eleven" => 11,
-        "twelve" => 12,
-        "fourteen" => 14,
-        "fifteen" => 15,
-        "twenty" => 20,
-        "thirty" => 30,
-        _ => return None,
-    };
-    Some(n)
+    word.parse()
+        .ok()
+        .or_else(|| procura_common::text::number_word(&word))
 }
 
 /// The date a match of [`RELATIVE`] names, counted from `received_on`.

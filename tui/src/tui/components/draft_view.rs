@@ -5,9 +5,7 @@ use procura_common::negotiation::{Approval, DraftedBy};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Block, Clear, HighlightSpacing, Padding, Paragraph, Row, Table, TableState, Wrap,
-};
+use ratatui::widgets::{Block, Clear, Padding, Paragraph, Row, Table, Wrap};
 
 use super::Ctx;
 use super::approvals_view::{ApprovalsView, Mode};
@@ -94,23 +92,13 @@ fn draw_list(view: &ApprovalsView, frame: &mut Frame, area: Rect, ctx: &Ctx<'_>)
             ])
         })
         .collect();
-    let table = Table::new(rows, widths)
-        .header(header)
-        .block(block)
-        .column_spacing(1)
-        .row_highlight_style(t.selected())
-        .highlight_symbol("› ")
-        .highlight_spacing(HighlightSpacing::Always);
+    let table = Table::new(rows, widths).header(header).block(block);
     // Borders and the header take three rows.
     view.measured(0, usize::from(area.height.saturating_sub(3)));
     let selected = drafts
         .iter()
         .position(|d| Some(d.id) == view.selected().map(|s| s.id));
-    let mut state = TableState::default()
-        .with_offset(view.offset.get())
-        .with_selected(selected);
-    frame.render_stateful_widget(table, area, &mut state);
-    view.offset.set(state.offset());
+    super::render_list_table(frame, area, table, t, selected, &view.offset);
 }
 
 /// The draft's fields, one a line: label, then value.

@@ -174,3 +174,25 @@ pub fn hints_line(keys: &[KeyHelp], theme: Theme, width: usize) -> Line<'static>
     }
     Line::from(spans)
 }
+
+/// Draws a list table with the selection marker, starting at `offset` and
+/// keeping where ratatui scrolled it to for the next frame.
+pub(super) fn render_list_table(
+    frame: &mut ratatui::Frame<'_>,
+    area: ratatui::layout::Rect,
+    table: ratatui::widgets::Table<'_>,
+    theme: crate::tui::theme::Theme,
+    selected: Option<usize>,
+    offset: &std::cell::Cell<usize>,
+) {
+    let table = table
+        .column_spacing(1)
+        .row_highlight_style(theme.selected())
+        .highlight_symbol("› ")
+        .highlight_spacing(ratatui::widgets::HighlightSpacing::Always);
+    let mut state = ratatui::widgets::TableState::default()
+        .with_offset(offset.get())
+        .with_selected(selected);
+    frame.render_stateful_widget(table, area, &mut state);
+    offset.set(state.offset());
+}

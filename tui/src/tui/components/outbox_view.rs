@@ -11,7 +11,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, HighlightSpacing, Padding, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Padding, Paragraph, Row, Table, Wrap};
 use uuid::Uuid;
 
 use super::thread_view::{prompt_box, yes_no_line};
@@ -275,20 +275,10 @@ impl OutboxView {
                 ])
             })
             .collect();
-        let table = Table::new(rows, widths)
-            .header(header)
-            .block(block)
-            .column_spacing(1)
-            .row_highlight_style(t.selected())
-            .highlight_symbol("› ")
-            .highlight_spacing(HighlightSpacing::Always);
+        let table = Table::new(rows, widths).header(header).block(block);
         self.page
             .set(usize::from(area.height.saturating_sub(3)).max(1));
-        let mut state = TableState::default()
-            .with_offset(self.offset.get())
-            .with_selected(Some(self.selected));
-        frame.render_stateful_widget(table, area, &mut state);
-        self.offset.set(state.offset());
+        super::render_list_table(frame, area, table, t, Some(self.selected), &self.offset);
     }
 
     /// The selected message whole: address, subject, delivery and the

@@ -7,9 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Block, Clear, HighlightSpacing, Padding, Paragraph, Row, Table, TableState, Wrap,
-};
+use ratatui::widgets::{Block, Clear, Padding, Paragraph, Row, Table, Wrap};
 
 use super::Ctx;
 use super::draft_view::popup;
@@ -230,23 +228,13 @@ fn draw_list(view: &NegotiationsView, frame: &mut Frame, area: Rect, ctx: &Ctx<'
             ])
         })
         .collect();
-    let table = Table::new(rows, widths)
-        .header(header)
-        .block(block)
-        .column_spacing(1)
-        .row_highlight_style(t.selected())
-        .highlight_symbol("› ")
-        .highlight_spacing(HighlightSpacing::Always);
+    let table = Table::new(rows, widths).header(header).block(block);
     // Borders and the header take three rows.
     view.measured(0, usize::from(area.height.saturating_sub(3)));
     let selected = threads
         .iter()
         .position(|th| Some(th.negotiation_id) == view.selected().map(|s| s.negotiation_id));
-    let mut state = TableState::default()
-        .with_offset(view.offset.get())
-        .with_selected(selected);
-    frame.render_stateful_widget(table, area, &mut state);
-    view.offset.set(state.offset());
+    super::render_list_table(frame, area, table, t, selected, &view.offset);
 }
 
 /// The thread's fields, one a line: label, then value.

@@ -278,28 +278,7 @@ fn word_set(words: &[&'static str]) -> HashSet<&'static str> {
     words.iter().copied().collect()
 }
 
-/// English number words up to twelve (and a few round ones) → value.
-fn small_number_word(w: &str) -> Option<u32> {
-    Some(match w {
-        "a" | "an" | "one" => 1,
-        "two" => 2,
-        "three" => 3,
-        "four" => 4,
-        "five" => 5,
-        "six" => 6,
-        "seven" => 7,
-        "eight" => 8,
-        "nine" => 9,
-        "ten" => 10,
-        "eleven" => 11,
-        "twelve" => 12,
-        "fourteen" => 14,
-        "fifteen" => 15,
-        "twenty" => 20,
-        "thirty" => 30,
-        _ => return None,
-    })
-}
+pub(super) use procura_common::text::number_word as small_number_word;
 
 /// Words, numbers and single punctuation characters of `s`, with byte ranges.
 /// A number glued to letters ("4K", "16GB", "2.5t") is one word token.
